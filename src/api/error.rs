@@ -1,0 +1,150 @@
+//! Every way a registration can fail, each with the contract's cause and fix in
+//! plain English. No variant carries patient data, a key or a response body.
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use super::types::{BodyProblem, RequestField};
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ApiError {
+    #[error("Hero says the NHS number or date of birth is missing or not in the right format (400)")]
+    BadRequest { fields: Vec<RequestField> },
+    #[error("Hero did not accept the API key (401)")]
+    Unauthorized,
+    #[error("This API key is not allowed to register patients for this practice group (403)")]
+    Forbidden,
+    #[error("No patient was found on the NHS Spine (PDS) with this NHS number and date of birth (404)")]
+    NotFound,
+    #[error("Hero is busy (rate limit) and still said so after {attempts} attempts; nothing was registered")]
+    RateLimited { attempts: u32 },
+    #[error("Hero is busy (rate limit) and asked to wait {}; nothing was registered", describe_wait(*wait))]
+    RateLimitWaitTooLong { wait: Duration },
+    #[error("Hero had a problem on its side (HTTP {status}) after {attempts} attempt{}; nothing was registered", plural(*attempts))]
+    ServerError { status: u16, attempts: u32 },
+    #[error("Hero answered with an unexpected status (HTTP {status})")]
+    UnexpectedStatus { status: u16 },
+    #[error("Hero's address answered with a redirect, which Hero Intake does not follow for safety")]
+    Redirected,
+    #[error("Hero can't be reached: the connection was refused")]
+    Unreachable,
+    #[error("Hero's address couldn't be found (DNS)")]
+    AddressNotFound,
+    #[error("The connection to Hero dropped before an answer arrived, after {attempts} attempt{}", plural(*attempts))]
+    ConnectionDropped { attempts: u32 },
+    #[error("Hero took too long to answer, after {attempts} attempt{}", plural(*attempts))]
+    Timeout { attempts: u32 },
+    #[error("A secure (TLS) connection to Hero couldn't be made")]
+    Tls,
+    #[error("Hero's answer couldn't be read: {}", describe_body_problem(*problem))]
+    BadResponse { problem: BodyProblem },
+    #[error("Something went wrong inside Hero Intake while sending")]
+    Internal,
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+pub fn describe_wait(wait: Duration) -> String {
+    let secs = wait.as_secs();
+    if secs < 120 {
+        format!("{secs} seconds")
+    } else if secs < 2 * 3600 {
+        format!("{} minutes", secs.div_ceil(60))
+    } else {
+        format!("{} hours", secs.div_ceil(3600))
+    }
+}
+
+fn describe_body_problem(problem: BodyProblem) -> &'static str {
+    match problem {
+        BodyProblem::NotJson => "it was not in the expected format (not JSON)",
+        BodyProblem::WrongShape => "it had neither a patient ID nor a verification link",
+        BodyProblem::EmptyPatientId => "the patient ID in it was empty",
+        BodyProblem::EmptyLoginUrl => "the verification link in it was empty",
+        BodyProblem::Truncated => "it was cut off part-way",
+        BodyProblem::TooLarge => "it was far larger than any answer Hero sends",
+    }
+}
+
+/// How the command line reports an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Hero answered and refused the request (4xx): exit code 3.
+    Refused,
+    /// No usable answer (network, timeout, 5xx, malformed, rate limit exhausted): exit code 4.
+    NoAnswer,
+}
+
+impl ApiError {
+    /// What happened, for the person at the desk.
+    pub fn cause(&self) -> String {
+        self.to_string()
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            Self::BadRequest { .. } => {
+                "Check the NHS number and date of birth, then press Enter to send again.".into()
+            }
+            Self::Unauthorized => "Check the API key in Settings, and that it is the key for this environment (staging and production keys differ).".into(),
+            Self::Forbidden => "Check the practice group ID in Settings matches the practice this key was issued for.".into(),
+            Self::NotFound => "Confirm the NHS number and date of birth with the patient. If they are right, the patient may not be registered with the NHS.".into(),
+            Self::RateLimited { .. } => "Wait a minute, then press Enter to try again.".into(),
+            Self::RateLimitWaitTooLong { .. } => "Try this patient again after that time.".into(),
+            Self::ServerError { .. } => "Wait a few minutes, then press Enter to try again. If it keeps happening, contact Hero support.".into(),
+            Self::UnexpectedStatus { .. } | Self::BadResponse { .. } => "Press Enter to try again. If it keeps happening, check the environment in Settings, or contact Hero support.".into(),
+            Self::Redirected => "Check the base URL in Settings.".into(),
+            Self::Unreachable | Self::AddressNotFound | Self::ConnectionDropped { .. } => {
+                "Check this computer's internet connection, then press Enter to try again.".into()
+            }
+            Self::Timeout { .. } => "Check this computer's internet connection, then press Enter to try again. If Hero is slow today, try again in a few minutes.".into(),
+            Self::Tls => "Check this computer's date and time and the base URL in Settings. A practice network that inspects secure traffic can also cause this: ask your IT support.".into(),
+            Self::Internal => "Press Enter to try again. If it happens again, restart Hero Intake.".into(),
+        }
+    }
+
+    /// The HTTP status Hero answered with, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest { .. } => Some(400),
+            Self::Unauthorized => Some(401),
+            Self::Forbidden => Some(403),
+            Self::NotFound => Some(404),
+            Self::RateLimited { .. } | Self::RateLimitWaitTooLong { .. } => Some(429),
+            Self::ServerError { status, .. }
+            | Self::UnexpectedStatus { status } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::BadRequest { .. } | Self::Unauthorized | Self::Forbidden | Self::NotFound => {
+                ErrorClass::Refused
+            }
+            Self::UnexpectedStatus { status } if (400..500).contains(status) => ErrorClass::Refused,
+            _ => ErrorClass::NoAnswer,
+        }
+    }
+
+    /// The form fields the user should correct, if the error is about their input.
+    pub fn fields_to_correct(&self) -> Vec<RequestField> {
+        match self {
+            Self::BadRequest { fields } if fields.is_empty() => {
+                vec![RequestField::NhsNumber, RequestField::DateOfBirth]
+            }
+            Self::BadRequest { fields } => fields.clone(),
+            Self::NotFound => vec![RequestField::NhsNumber, RequestField::DateOfBirth],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the API key or practice group in Settings is the thing to fix.
+    pub fn is_credentials_problem(&self) -> bool {
+        matches!(self, Self::Unauthorized | Self::Forbidden)
+    }
+}

@@ -1,0 +1,343 @@
+//! The Hero API client: one typed call, `register_pds`, with retries.
+
+pub mod error;
+pub mod retry;
+pub mod types;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+pub use error::{ApiError, ErrorClass};
+pub use retry::RetryPolicy;
+pub use types::{PatientId, Registration, RequestField};
+
+use crate::config::BaseUrl;
+use crate::patient::PatientQuery;
+use crate::secrets::ApiKey;
+use types::{BodyProblem, RegisterPdsRequest};
+
+pub const USER_AGENT: &str = concat!("hero-intake/", env!("CARGO_PKG_VERSION"));
+
+/// Answers bigger than this are not Hero's: refuse rather than fill memory.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Everything needed to talk to one Hero environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub base_url: BaseUrl,
+    pub api_key: ApiKey,
+    pub practice_group_id: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// The whole request, from sending to the last byte of the answer.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(20),
+        }
+    }
+}
+
+/// What the client is doing, for a countdown on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// About to wait `delay` before attempt number `next_attempt`.
+    Waiting {
+        next_attempt: u32,
+        delay: Duration,
+        reason: WaitReason,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitReason {
+    /// 429: Hero asked us to slow down.
+    RateLimited,
+    /// A dropped connection, a timeout or a 502/503/504.
+    Transient,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Retry {
+    No,
+    Transient(Option<Duration>),
+    RateLimited(Option<Duration>),
+}
+
+#[derive(Debug)]
+struct Failure {
+    error: ApiError,
+    retry: Retry,
+}
+
+impl Failure {
+    fn final_(error: ApiError) -> Self {
+        Self {
+            error,
+            retry: Retry::No,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HeroClient {
+    http: reqwest::Client,
+    connection: Connection,
+    retry: RetryPolicy,
+}
+
+impl HeroClient {
+    pub fn new(connection: Connection) -> Result<Self, ApiError> {
+        Self::with_options(connection, Timeouts::default(), RetryPolicy::default())
+    }
+
+    pub fn with_options(
+        connection: Connection,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+    ) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
+            .redirect(same_host_redirects())
+            .build()
+            .map_err(|_| ApiError::Internal)?;
+        Ok(Self {
+            http,
+            connection,
+            retry,
+        })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Registers one patient, retrying rate limits and transient faults.
+    pub async fn register_pds(&self, query: &PatientQuery) -> Result<Registration, ApiError> {
+        self.register_pds_with_progress(query, |_| {}).await
+    }
+
+    pub async fn register_pds_with_progress(
+        &self,
+        query: &PatientQuery,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<Registration, ApiError> {
+        let body = RegisterPdsRequest::from(query);
+        let mut backoff = self.retry.backoff();
+        let mut attempt = 1;
+        tracing::info!(nhs_number = %query.nhs_number.masked(), "registering patient");
+        loop {
+            let started = Instant::now();
+            let outcome = self.attempt(&body).await;
+            tracing::debug!(
+                attempt,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                ok = outcome.is_ok(),
+                "register_pds attempt finished"
+            );
+            let failure = match outcome {
+                Ok(registration) => return Ok(registration),
+                Err(failure) => failure,
+            };
+            let (asked, reason) = match failure.retry {
+                Retry::No => return Err(failure.error),
+                Retry::Transient(asked) => (asked, WaitReason::Transient),
+                Retry::RateLimited(asked) => (asked, WaitReason::RateLimited),
+            };
+            let Some(backoff_delay) = backoff.next() else {
+                return Err(with_attempts(failure.error, attempt));
+            };
+            let delay = asked.unwrap_or(backoff_delay);
+            if delay > self.retry.max_wait {
+                tracing::warn!(wait_s = delay.as_secs(), "Hero asked for a long wait; not waiting");
+                return Err(ApiError::RateLimitWaitTooLong { wait: delay });
+            }
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, ?reason, "retrying");
+            attempt += 1;
+            on_progress(Progress::Waiting {
+                next_attempt: attempt,
+                delay,
+                reason,
+            });
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(&self, body: &RegisterPdsRequest) -> Result<Registration, Failure> {
+        let url = self.connection.base_url.join(types::REGISTER_PDS_PATH);
+        let response = self
+            .http
+            .post(url)
+            .headers(self.headers()?)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| classify_transport(&e))?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        tracing::debug!(status = status.as_u16(), "Hero answered");
+        let body = read_capped(response).await?;
+        interpret(status, retry_after, &body)
+    }
+
+    fn headers(&self) -> Result<HeaderMap, Failure> {
+        let mut headers = HeaderMap::new();
+        let mut key = HeaderValue::from_str(self.connection.api_key.expose())
+            .map_err(|_| Failure::final_(ApiError::Unauthorized))?;
+        key.set_sensitive(true);
+        headers.insert(types::API_KEY_HEADER, key);
+        let group = HeaderValue::from_str(&self.connection.practice_group_id)
+            .map_err(|_| Failure::final_(ApiError::Forbidden))?;
+        headers.insert(types::PRACTICE_GROUP_HEADER, group);
+        Ok(headers)
+    }
+}
+
+fn with_attempts(error: ApiError, attempts: u32) -> ApiError {
+    match error {
+        ApiError::RateLimited { .. } => ApiError::RateLimited { attempts },
+        ApiError::ServerError { status, .. } => ApiError::ServerError { status, attempts },
+        ApiError::ConnectionDropped { .. } => ApiError::ConnectionDropped { attempts },
+        ApiError::Timeout { .. } => ApiError::Timeout { attempts },
+        other => other,
+    }
+}
+
+/// Follow a redirect only on the same host and never from https down to http.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(previous) = attempt.previous().last() else {
+            return attempt.stop();
+        };
+        let same_host = previous.host_str() == attempt.url().host_str()
+            && previous.port_or_known_default() == attempt.url().port_or_known_default();
+        let downgrade = previous.scheme() == "https" && attempt.url().scheme() != "https";
+        if attempt.previous().len() > 3 || !same_host || downgrade {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    retry::parse_retry_after(value, SystemTime::now())
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(Failure::final_(ApiError::BadResponse {
+                        problem: BodyProblem::TooLarge,
+                    }));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) if e.is_timeout() => {
+                return Err(Failure {
+                    error: ApiError::Timeout { attempts: 1 },
+                    retry: Retry::Transient(None),
+                });
+            }
+            Err(_) => {
+                return Err(Failure {
+                    error: ApiError::BadResponse {
+                        problem: BodyProblem::Truncated,
+                    },
+                    retry: Retry::Transient(None),
+                });
+            }
+        }
+    }
+}
+
+fn interpret(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<Registration, Failure> {
+    let code = status.as_u16();
+    let error = match code {
+        200..=299 => {
+            return types::parse_success(body)
+                .map_err(|problem| Failure::final_(ApiError::BadResponse { problem }));
+        }
+        300..=399 => ApiError::Redirected,
+        400 => ApiError::BadRequest {
+            fields: types::blamed_fields(body),
+        },
+        401 => ApiError::Unauthorized,
+        403 => ApiError::Forbidden,
+        404 => ApiError::NotFound,
+        429 => {
+            return Err(Failure {
+                error: ApiError::RateLimited { attempts: 1 },
+                retry: Retry::RateLimited(retry_after),
+            });
+        }
+        502..=504 => {
+            return Err(Failure {
+                error: ApiError::ServerError {
+                    status: code,
+                    attempts: 1,
+                },
+                retry: Retry::Transient(retry_after),
+            });
+        }
+        500..=599 => ApiError::ServerError {
+            status: code,
+            attempts: 1,
+        },
+        _ => ApiError::UnexpectedStatus { status: code },
+    };
+    Err(Failure::final_(error))
+}
+
+/// Turns a failure to send into a message. Only the error's own text is read, to
+/// tell DNS, TLS and refused connections apart; it never holds patient data.
+fn classify_transport(error: &reqwest::Error) -> Failure {
+    let mut chain = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string().to_ascii_lowercase());
+        chain.push(' ');
+        source = e.source();
+    }
+    let transient = |error| Failure {
+        error,
+        retry: Retry::Transient(None),
+    };
+    if error.is_timeout() {
+        return transient(ApiError::Timeout { attempts: 1 });
+    }
+    let tls_words = ["certificate", "tls", "handshake", "corrupt message", "alert"];
+    if tls_words.iter().any(|w| chain.contains(w)) {
+        return Failure::final_(ApiError::Tls);
+    }
+    if chain.contains("dns error") || chain.contains("failed to lookup") {
+        return Failure::final_(ApiError::AddressNotFound);
+    }
+    if error.is_connect() {
+        return Failure::final_(ApiError::Unreachable);
+    }
+    if error.is_redirect() {
+        return Failure::final_(ApiError::Redirected);
+    }
+    transient(ApiError::ConnectionDropped { attempts: 1 })
+}

@@ -1,0 +1,198 @@
+//! The wire format of `POST /v1/patients/register_pds`: one definition shared by the
+//! client and the built-in sandbox.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::patient::PatientQuery;
+
+pub const REGISTER_PDS_PATH: &str = "/v1/patients/register_pds";
+pub const API_KEY_HEADER: &str = "x-api-key";
+pub const PRACTICE_GROUP_HEADER: &str = "x-practice-group-id";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPdsRequest {
+    pub nhs_number: String,
+    pub dob: String,
+}
+
+impl From<&PatientQuery> for RegisterPdsRequest {
+    fn from(query: &PatientQuery) -> Self {
+        Self {
+            nhs_number: query.nhs_number.formatted(),
+            dob: query.dob.iso(),
+        }
+    }
+}
+
+/// Hero's identifier for a patient: opaque, shown and copied, never logged.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PatientId(String);
+
+impl PatientId {
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PatientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PatientId(***)")
+    }
+}
+
+/// The two success shapes of the contract.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Registration {
+    Registered { patient_id: PatientId },
+    VerificationRequired { message: String, login_url: String },
+}
+
+impl fmt::Debug for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Registered { .. } => f.write_str("Registered { patient_id: *** }"),
+            Self::VerificationRequired { .. } => {
+                f.write_str("VerificationRequired { login_url: *** }")
+            }
+        }
+    }
+}
+
+/// A success body as it may arrive: `patient_id` as a string or a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum SuccessBody {
+    Registered {
+        patient_id: IdValue,
+    },
+    VerificationRequired {
+        #[serde(default)]
+        message: Option<String>,
+        login_url: String,
+    },
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+pub(crate) enum IdValue {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+/// Why a 2xx body could not be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyProblem {
+    NotJson,
+    WrongShape,
+    EmptyPatientId,
+    EmptyLoginUrl,
+    Truncated,
+    TooLarge,
+}
+
+const DEFAULT_VERIFY_MESSAGE: &str = "Patient must verify their identity before proceeding";
+
+/// Parses a 2xx body into a `Registration`.
+pub fn parse_success(body: &[u8]) -> Result<Registration, BodyProblem> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| BodyProblem::NotJson)?;
+    let parsed: SuccessBody =
+        serde_json::from_value(value).map_err(|_| BodyProblem::WrongShape)?;
+    match parsed {
+        SuccessBody::Registered { patient_id } => {
+            let id = match patient_id {
+                IdValue::Text(s) => s.trim().to_owned(),
+                IdValue::Number(n) => n.to_string(),
+            };
+            if id.is_empty() {
+                return Err(BodyProblem::EmptyPatientId);
+            }
+            Ok(Registration::Registered {
+                patient_id: PatientId(id),
+            })
+        }
+        SuccessBody::VerificationRequired { message, login_url } => {
+            let login_url = login_url.trim().to_owned();
+            if login_url.is_empty() {
+                return Err(BodyProblem::EmptyLoginUrl);
+            }
+            let message = message
+                .map(|m| m.trim().to_owned())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| DEFAULT_VERIFY_MESSAGE.to_owned());
+            Ok(Registration::VerificationRequired { message, login_url })
+        }
+    }
+}
+
+/// One entry of a 400 body's `message` array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationIssue {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub expected: Option<String>,
+    #[serde(default)]
+    pub path: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorMessage {
+    Text(String),
+    Issues(Vec<ValidationIssue>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub message: ErrorMessage,
+}
+
+/// Which request fields a 400 body blames, read from its `path`s or its text.
+/// Only field names are taken from the body, never its values.
+pub fn blamed_fields(body: &[u8]) -> Vec<RequestField> {
+    let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    let mut note = |f: RequestField| {
+        if !fields.contains(&f) {
+            fields.push(f);
+        }
+    };
+    match parsed.message {
+        ErrorMessage::Text(text) => {
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("nhs") {
+                note(RequestField::NhsNumber);
+            }
+            if lower.contains("dob") || lower.contains("birth") {
+                note(RequestField::DateOfBirth);
+            }
+        }
+        ErrorMessage::Issues(issues) => {
+            for issue in issues {
+                for part in issue.path {
+                    match part.as_str() {
+                        Some("nhs_number") => note(RequestField::NhsNumber),
+                        Some("dob") => note(RequestField::DateOfBirth),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    fields
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestField {
+    NhsNumber,
+    DateOfBirth,
+}

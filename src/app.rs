@@ -1,0 +1,683 @@
+//! `HeroIntakeApp`: the eframe app. Drains worker events, draws the screens, applies
+//! the user's actions. The only module that touches both the worker and egui.
+
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use tokio::runtime::Handle;
+
+use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
+use crate::config::{BaseUrl, Environment, Overrides, Settings, SettingsFile};
+use crate::sandbox::{DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
+use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
+use crate::state::{Command, Intake, Phase};
+use crate::ui::{self, Action};
+use crate::worker::{Event, Waker, Worker};
+
+/// Opens a link in the browser; injected so tests never start one.
+pub trait UrlOpener: Send + Sync {
+    fn open(&self, url: &str) -> Result<(), String>;
+}
+
+#[derive(Debug, Default)]
+pub struct SystemBrowser;
+
+impl UrlOpener for SystemBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        open::that_detached(url).map_err(|e| {
+            tracing::warn!(kind = ?e.kind(), "could not start a browser");
+            "no web browser could be started on this computer".to_owned()
+        })
+    }
+}
+
+/// Records what would have been opened (tests).
+#[derive(Debug, Default)]
+pub struct RecordingOpener {
+    opened: Mutex<Vec<String>>,
+}
+
+impl RecordingOpener {
+    pub fn opened(&self) -> Vec<String> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl UrlOpener for RecordingOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(url.to_owned());
+        Ok(())
+    }
+}
+
+/// Everything the app needs from outside: injected so tests use real servers and
+/// an in-memory key store, and the binary uses the OS keychain.
+pub struct AppOptions {
+    pub runtime: Handle,
+    pub key_store: Arc<dyn KeyStore>,
+    pub settings_file: SettingsFile,
+    pub opener: Arc<dyn UrlOpener>,
+    pub overrides: Overrides,
+    pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Welcome,
+    Intake,
+    Settings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum KeyState {
+    Loading,
+    Missing,
+    Saved(ApiKey),
+    /// Typed while the keychain was unavailable: used until the app closes, not saved.
+    SessionOnly(ApiKey),
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Sandbox {
+    NotStarted,
+    Starting,
+    Running(BaseUrl),
+    Failed(String),
+}
+
+const SETTINGS_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
+const COPY_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
+const OPEN_AGAIN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+
+pub struct HeroIntakeApp {
+    runtime: Handle,
+    key_store: Arc<dyn KeyStore>,
+    settings_file: SettingsFile,
+    opener: Arc<dyn UrlOpener>,
+    overrides: Overrides,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+
+    settings: Settings,
+    intake: Intake,
+    screen: Screen,
+    key: KeyState,
+    sandbox: Sandbox,
+    worker: Worker,
+    events: Receiver<Event>,
+    client: Option<HeroClient>,
+
+    key_text: String,
+    settings_message: Option<Result<String, String>>,
+    show_all_errors: bool,
+    focus_request: Option<egui::Id>,
+    pending_copy: Option<String>,
+    title_shown: String,
+    /// True until the first key load decides whether to show the welcome screen.
+    starting_up: bool,
+}
+
+impl std::fmt::Debug for HeroIntakeApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeroIntakeApp")
+            .field("screen", &self.screen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HeroIntakeApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        let waker: Waker = Arc::new(move || ctx.request_repaint());
+        Self::with_waker(waker, options)
+    }
+
+    pub fn with_waker(waker: Waker, options: AppOptions) -> Self {
+        let (worker, events) = Worker::new(options.runtime.clone(), waker);
+        let settings = options.settings_file.load();
+        let mut app = Self {
+            runtime: options.runtime,
+            key_store: options.key_store,
+            settings_file: options.settings_file,
+            opener: options.opener,
+            overrides: options.overrides,
+            timeouts: options.timeouts,
+            retry: options.retry,
+            settings,
+            intake: Intake::default(),
+            screen: Screen::Intake,
+            key: KeyState::Loading,
+            sandbox: Sandbox::NotStarted,
+            worker,
+            events,
+            client: None,
+            key_text: String::new(),
+            settings_message: None,
+            show_all_errors: false,
+            focus_request: Some(ui::intake::nhs_field_id()),
+            pending_copy: None,
+            title_shown: String::new(),
+            starting_up: true,
+        };
+        app.prepare_environment();
+        app
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn intake(&self) -> &Intake {
+        &self.intake
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn runtime(&self) -> &Handle {
+        &self.runtime
+    }
+
+    /// The environment in force: `HERO_BASE_URL` makes it a custom server.
+    pub fn environment(&self) -> Environment {
+        if self.overrides.base_url.is_some() {
+            Environment::Custom
+        } else {
+            self.settings.environment
+        }
+    }
+
+    pub fn window_title(&self) -> String {
+        format!("Hero Intake — {}", self.environment().label())
+    }
+
+    /// Loads what the current environment needs: its key, or the demo server.
+    fn prepare_environment(&mut self) {
+        let environment = self.environment();
+        self.client = None;
+        if environment == Environment::Demo {
+            self.key = KeyState::Missing;
+            self.starting_up = false;
+            if matches!(self.sandbox, Sandbox::NotStarted | Sandbox::Failed(_)) {
+                self.sandbox = Sandbox::Starting;
+                self.worker.start_sandbox();
+            }
+        } else if self.overrides.api_key.is_some() {
+            self.key = KeyState::Missing;
+            self.starting_up = false;
+        } else {
+            self.key = KeyState::Loading;
+            self.worker.load_key(self.key_store.clone(), environment);
+        }
+    }
+
+    /// Where to send, with what: or, in plain words, what is missing.
+    pub fn connection(&self) -> Result<Connection, String> {
+        let environment = self.environment();
+        if environment == Environment::Demo {
+            return match &self.sandbox {
+                Sandbox::Running(base_url) => Ok(Connection {
+                    base_url: base_url.clone(),
+                    api_key: ApiKey::parse(DEMO_API_KEY).map_err(|e| e.to_string())?,
+                    practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
+                }),
+                Sandbox::Failed(why) => Err(format!("The demo server couldn't start: {why}")),
+                _ => Err("The demo server is starting…".to_owned()),
+            };
+        }
+        let url_text = match (&self.overrides.base_url, environment.fixed_url()) {
+            (Some(url), _) => url.clone(),
+            (None, Some(url)) => url.to_owned(),
+            (None, None) => self.settings.custom_base_url.clone(),
+        };
+        let base_url = BaseUrl::parse(&url_text).map_err(|e| {
+            if self.overrides.base_url.is_some() {
+                format!("HERO_BASE_URL is not usable: {e}")
+            } else {
+                format!("Server address in Settings: {e}")
+            }
+        })?;
+        let api_key = match (&self.overrides.api_key, &self.key) {
+            (Some(text), _) => {
+                ApiKey::parse(text).map_err(|e| format!("HERO_API_KEY is not usable: {e}"))?
+            }
+            (None, KeyState::Saved(key) | KeyState::SessionOnly(key)) => key.clone(),
+            (None, KeyState::Loading) => return Err("Reading the API key from the keychain…".into()),
+            (None, KeyState::Unavailable) => {
+                return Err("This computer's keychain can't be reached: enter the API key in Settings to use it for this session.".into());
+            }
+            (None, KeyState::Missing) => {
+                return Err(format!("There is no API key for {environment} yet: add it in Settings."));
+            }
+        };
+        let practice_group_id = self
+            .overrides
+            .practice_group_id
+            .clone()
+            .unwrap_or_else(|| self.settings.practice_group_id(environment).trim().to_owned());
+        if practice_group_id.is_empty() {
+            return Err("Enter the practice group ID in Settings.".into());
+        }
+        Ok(Connection {
+            base_url,
+            api_key,
+            practice_group_id,
+        })
+    }
+
+    fn client(&mut self, connection: Connection) -> Result<HeroClient, crate::api::ApiError> {
+        // Reuse the HTTP client (and its connections) while the connection is unchanged.
+        if let Some(client) = &self.client
+            && client.connection() == &connection
+        {
+            return Ok(client.clone());
+        }
+        let client = HeroClient::with_options(connection, self.timeouts, self.retry)?;
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    fn drain_events(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.on_event(event);
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Progress { id, progress } => {
+                self.intake.on_progress(id, progress, Instant::now());
+            }
+            Event::Finished { id, result } => {
+                if let Some(command) = self.intake.on_finished(id, result) {
+                    self.run(command);
+                }
+                self.after_result();
+            }
+            Event::KeyLoaded {
+                environment,
+                result,
+            } => {
+                if environment != self.environment() || self.overrides.api_key.is_some() {
+                    return;
+                }
+                self.key = match result {
+                    Ok(Some(key)) => KeyState::Saved(key),
+                    Ok(None) => KeyState::Missing,
+                    Err(_) => KeyState::Unavailable,
+                };
+                if self.starting_up && !matches!(self.key, KeyState::Saved(_)) {
+                    self.screen = Screen::Welcome;
+                }
+                self.starting_up = false;
+            }
+            Event::KeySaved {
+                environment,
+                key,
+                result,
+            } => {
+                if environment != self.environment() {
+                    return;
+                }
+                match result {
+                    Ok(()) => {
+                        self.key = KeyState::Saved(key);
+                        self.settings_message =
+                            Some(Ok("Key saved in this computer's keychain.".into()));
+                    }
+                    Err(KeyStoreError::Unavailable) => {
+                        self.key = KeyState::SessionOnly(key);
+                        self.settings_message = Some(Err("This computer's keychain can't be reached, so the key will be used only until Hero Intake closes. It has NOT been saved.".into()));
+                    }
+                    Err(KeyStoreError::Rejected) => {
+                        self.settings_message =
+                            Some(Err("The keychain refused to store this key.".into()));
+                    }
+                }
+            }
+            Event::KeyDeleted {
+                environment,
+                result,
+            } => {
+                if environment != self.environment() {
+                    return;
+                }
+                match result {
+                    Ok(()) => {
+                        self.key = KeyState::Missing;
+                        self.settings_message = Some(Ok("Saved key removed.".into()));
+                    }
+                    Err(e) => self.settings_message = Some(Err(format!("{e}: the key was not removed."))),
+                }
+            }
+            Event::SandboxStarted(result) => {
+                self.sandbox = match result {
+                    Ok(url) => Sandbox::Running(url),
+                    Err(why) => Sandbox::Failed(why),
+                };
+            }
+        }
+    }
+
+    /// Puts focus where the user will type next after a result arrives.
+    fn after_result(&mut self) {
+        let fields = self.intake.fields_to_correct();
+        self.focus_request = match fields.first() {
+            Some(crate::api::RequestField::NhsNumber) => Some(ui::intake::nhs_field_id()),
+            Some(crate::api::RequestField::DateOfBirth) => Some(ui::intake::dob_field_id()),
+            None if self.intake.is_editable() => Some(ui::intake::nhs_field_id()),
+            None => None,
+        };
+    }
+
+    fn run(&mut self, command: Command) {
+        match command {
+            Command::Register { id, query } => {
+                let client = self.connection().map(|c| self.client(c));
+                match client {
+                    Ok(Ok(client)) => self.worker.register(id, client, query),
+                    Ok(Err(error)) => {
+                        let _ = self.intake.on_finished(id, Err(error));
+                    }
+                    Err(_) => {
+                        let _ = self
+                            .intake
+                            .on_finished(id, Err(crate::api::ApiError::Internal));
+                    }
+                }
+            }
+            Command::Cancel { id } => self.worker.cancel(id),
+            Command::OpenUrl(url) => {
+                let result = self.opener.open(&url);
+                self.intake.record_opened(result);
+            }
+            Command::CopyText(text) => self.pending_copy = Some(text),
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Submit => {
+                if self.connection().is_err() {
+                    self.show_all_errors = true;
+                    return;
+                }
+                match self.intake.submit(self.environment(), crate::patient::today()) {
+                    Some(command) => {
+                        self.show_all_errors = false;
+                        self.run(command);
+                    }
+                    None if self.intake.is_editable() => self.show_all_errors = true,
+                    None => {}
+                }
+            }
+            Action::Cancel => {
+                if let Some(command) = self.intake.cancel() {
+                    self.run(command);
+                    self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::NextPatient => {
+                if self.intake.next_patient() {
+                    self.show_all_errors = false;
+                    self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::CopyResult => {
+                if let Some(command) = self.intake.copy_patient_id() {
+                    self.run(command);
+                }
+            }
+            Action::OpenAgain => {
+                if let Some(command) = self.intake.open_again() {
+                    self.run(command);
+                }
+            }
+            Action::OpenSettings => {
+                self.screen = Screen::Settings;
+                self.settings_message = None;
+            }
+            Action::CloseSettings => {
+                self.save_settings();
+                self.key_text.clear();
+                self.screen = Screen::Intake;
+                self.focus_request = Some(ui::intake::nhs_field_id());
+            }
+            Action::TryDemo => {
+                self.set_environment(Environment::Demo);
+                self.screen = Screen::Intake;
+                self.focus_request = Some(ui::intake::nhs_field_id());
+            }
+            Action::UseDemoPatient(index) => {
+                if let Some(patient) = DEMO_PATIENTS.get(index)
+                    && self.intake.next_patient()
+                {
+                    self.intake.nhs_text = patient.nhs_number.to_owned();
+                    self.intake.dob_text = patient.dob.to_owned();
+                    self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::SetEnvironment(environment) => self.set_environment(environment),
+            Action::SaveKey => match ApiKey::parse(&self.key_text) {
+                Ok(key) => {
+                    self.key_text.clear();
+                    self.settings_message = Some(Ok("Saving…".into()));
+                    self.worker
+                        .save_key(self.key_store.clone(), self.environment(), key);
+                }
+                Err(e) => self.settings_message = Some(Err(e.to_string())),
+            },
+            Action::RemoveKey => {
+                self.worker
+                    .delete_key(self.key_store.clone(), self.environment());
+            }
+            Action::SaveSettings => self.save_settings(),
+        }
+    }
+
+    fn set_environment(&mut self, environment: Environment) {
+        if self.intake.is_busy() {
+            self.settings_message = Some(Err(
+                "Wait for the current patient to finish (or cancel it) before changing environment."
+                    .into(),
+            ));
+            return;
+        }
+        self.settings.environment = environment;
+        self.save_settings();
+        self.intake.next_patient();
+        self.settings_message = None;
+        self.prepare_environment();
+    }
+
+    fn save_settings(&mut self) {
+        if let Err(e) = self.settings_file.save(&self.settings) {
+            tracing::warn!(error = %e, "settings not saved");
+            self.settings_message = Some(Err(
+                "Settings couldn't be saved to disk; they apply until Hero Intake closes.".into(),
+            ));
+        }
+    }
+
+    fn key_status(&self) -> (String, bool) {
+        let environment = self.environment();
+        if self.overrides.api_key.is_some() {
+            return ("Using the key from HERO_API_KEY on this computer.".into(), true);
+        }
+        match &self.key {
+            KeyState::Loading => ("Reading the keychain…".into(), false),
+            KeyState::Missing => (format!("No key saved for {environment}."), false),
+            KeyState::Saved(_) => (format!("A key for {environment} is saved in this computer's keychain."), true),
+            KeyState::SessionOnly(_) => ("A key is in use for this session only: it is NOT saved (the keychain can't be reached).".into(), false),
+            KeyState::Unavailable => ("This computer's keychain can't be reached. A key entered here is used for this session only.".into(), false),
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ctx.input_mut(|input| {
+            if input.consume_shortcut(&SETTINGS_SHORTCUT) {
+                actions.push(Action::OpenSettings);
+            }
+            if input.consume_shortcut(&OPEN_AGAIN_SHORTCUT) {
+                actions.push(Action::OpenAgain);
+            }
+            let copy_event = input.events.iter().any(|e| matches!(e, egui::Event::Copy));
+            if self.screen == Screen::Intake
+                && matches!(
+                    self.intake.phase(),
+                    Phase::Registered { .. } | Phase::VerificationRequired { .. }
+                )
+                && (input.consume_shortcut(&COPY_SHORTCUT) || copy_event)
+            {
+                actions.push(Action::CopyResult);
+            }
+            if input.key_pressed(Key::Escape) {
+                actions.push(match self.screen {
+                    Screen::Settings => Action::CloseSettings,
+                    _ if self.intake.is_busy() => Action::Cancel,
+                    _ => Action::NextPatient,
+                });
+            }
+        });
+        actions
+    }
+
+    fn top_bar(&self, ui: &mut egui::Ui) -> Option<Action> {
+        let mut action = None;
+        ui.horizontal(|ui| {
+            ui.heading(RichText::new("Hero Intake").strong());
+            let detail = self.overrides.base_url.as_ref().map(|_| "set by HERO_BASE_URL");
+            ui::environment_badge(ui, self.environment(), detail);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if self.screen != Screen::Settings && ui.button("Settings (Ctrl+,)").clicked() {
+                    action = Some(Action::OpenSettings);
+                }
+            });
+        });
+        action
+    }
+}
+
+impl eframe::App for HeroIntakeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        let title = self.window_title();
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let mut actions = self.shortcuts(&ctx);
+
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.add_space(4.0);
+            actions.extend(self.top_bar(ui));
+            ui.add_space(4.0);
+        });
+        egui::Panel::bottom("hints").show(ui, |ui| {
+            ui.label(
+                RichText::new("Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+,: settings")
+                    .small(),
+            );
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| match self.screen {
+                Screen::Welcome => {
+                    let note = matches!(self.key, KeyState::Unavailable).then_some(
+                        "This computer's keychain can't be reached: a key can still be used for this session only.",
+                    );
+                    actions.extend(ui::welcome::show(ui, note));
+                }
+                Screen::Settings => {
+                    let (key_status, key_saved) = self.key_status();
+                    let mut overridden_by = Vec::new();
+                    if self.overrides.base_url.is_some() {
+                        overridden_by.push("HERO_BASE_URL");
+                    }
+                    if self.overrides.api_key.is_some() {
+                        overridden_by.push("HERO_API_KEY");
+                    }
+                    if self.overrides.practice_group_id.is_some() {
+                        overridden_by.push("HERO_PRACTICE_GROUP_ID");
+                    }
+                    actions.extend(ui::settings::show(
+                        ui,
+                        ui::settings::SettingsView {
+                            settings: &mut self.settings,
+                            key_text: &mut self.key_text,
+                            key_status,
+                            key_saved,
+                            overridden_by,
+                            message: self.settings_message.as_ref(),
+                        },
+                    ));
+                }
+                Screen::Intake => self.intake_screen(ui, &mut actions),
+            });
+        });
+
+        for action in actions {
+            self.apply(action);
+        }
+        if let Some(text) = self.pending_copy.take() {
+            ctx.copy_text(text);
+        }
+        if let Some(id) = self.focus_request.take() {
+            ctx.memory_mut(|m| m.request_focus(id));
+            // Draw once more so the focus shows; nothing repaints after that.
+            ctx.request_repaint();
+        }
+    }
+}
+
+impl HeroIntakeApp {
+    fn intake_screen(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let environment = self.environment();
+        let connection = self.connection();
+        if environment == Environment::Demo {
+            ui.label(
+                RichText::new("DEMO: made-up patients only. Nothing here is sent to Hero, and results are not real.")
+                    .strong(),
+            );
+            actions.extend(ui::intake::demo_patients(ui));
+            ui.separator();
+        }
+        if let Err(problem) = &connection {
+            ui.horizontal_wrapped(|ui| {
+                ui::error_line(ui, problem);
+                if ui.button("Open Settings (Ctrl+,)").clicked() {
+                    actions.push(Action::OpenSettings);
+                }
+            });
+        }
+        actions.extend(ui::intake::show(
+            ui,
+            ui::intake::FormView {
+                intake: &mut self.intake,
+                environment,
+                today: crate::patient::today(),
+                show_all_errors: self.show_all_errors,
+                ready_to_send: connection.is_ok(),
+            },
+        ));
+        ui.separator();
+        actions.extend(ui::result::show(
+            ui,
+            &self.intake,
+            environment == Environment::Demo,
+            Instant::now(),
+        ));
+    }
+}

@@ -1,0 +1,268 @@
+//! The command line: the same client and rules as the window.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::api::{ApiError, Connection, ErrorClass, HeroClient, Registration};
+use crate::config::{BaseUrl, Environment, Overrides, SettingsFile};
+use crate::patient::{DateOfBirth, NhsNumber, PatientQuery};
+use crate::sandbox::{self, DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
+use crate::secrets::{ApiKey, KeyStore, OsKeychain};
+
+pub const EXIT_INVALID: u8 = 2;
+pub const EXIT_REFUSED: u8 = 3;
+pub const EXIT_NO_ANSWER: u8 = 4;
+
+#[derive(Debug, Parser)]
+#[command(name = "hero-intake", version, about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentArg {
+    Demo,
+    Staging,
+    Production,
+    Custom,
+}
+
+impl From<EnvironmentArg> for Environment {
+    fn from(arg: EnvironmentArg) -> Self {
+        match arg {
+            EnvironmentArg::Demo => Self::Demo,
+            EnvironmentArg::Staging => Self::Staging,
+            EnvironmentArg::Production => Self::Production,
+            EnvironmentArg::Custom => Self::Custom,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Register one patient. Uses HERO_API_KEY, HERO_PRACTICE_GROUP_ID and HERO_BASE_URL
+    /// when set, otherwise the window's settings and keychain.
+    Register {
+        #[arg(long)]
+        nhs_number: String,
+        /// Date of birth: 01/02/1992 (day first) or 1992-02-01.
+        #[arg(long)]
+        dob: String,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Which Hero environment (default: the window's setting, else staging).
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+        /// Send a number whose check digit fails (not allowed on production).
+        #[arg(long)]
+        allow_bad_check_digit: bool,
+    },
+    /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
+    Sandbox {
+        #[arg(long, default_value_t = 8719)]
+        port: u16,
+    },
+}
+
+/// A result on the command line: what to print and the exit code.
+#[derive(Debug)]
+struct Outcome {
+    json: serde_json::Value,
+    text: String,
+    to_stderr: bool,
+    code: u8,
+}
+
+fn error_outcome(status: Option<u16>, cause: &str, fix: &str, code: u8) -> Outcome {
+    Outcome {
+        json: json!({"outcome": "error", "status": status, "cause": cause, "fix": fix}),
+        text: format!("Error: {cause}\nWhat to do: {fix}"),
+        to_stderr: true,
+        code,
+    }
+}
+
+fn usage_error(cause: &str, fix: &str) -> Outcome {
+    error_outcome(None, cause, fix, EXIT_INVALID)
+}
+
+pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    match command {
+        CliCommand::Register {
+            nhs_number,
+            dob,
+            json,
+            environment,
+            allow_bad_check_digit,
+        } => {
+            let outcome = runtime.block_on(register(
+                &nhs_number,
+                &dob,
+                environment.map(Environment::from),
+                allow_bad_check_digit,
+            ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Sandbox { port } => runtime.block_on(run_sandbox(port)),
+    }
+}
+
+fn print_outcome(outcome: &Outcome, as_json: bool) {
+    // A closed pipe is not worth a panic; the exit code still tells.
+    if as_json {
+        let _ = writeln!(std::io::stdout(), "{}", outcome.json);
+    } else if outcome.to_stderr {
+        let _ = writeln!(std::io::stderr(), "{}", outcome.text);
+    } else {
+        let _ = writeln!(std::io::stdout(), "{}", outcome.text);
+    }
+}
+
+async fn register(
+    nhs_text: &str,
+    dob_text: &str,
+    environment: Option<Environment>,
+    allow_bad_check_digit: bool,
+) -> Outcome {
+    let overrides = Overrides::from_env();
+    let settings = SettingsFile::standard().load();
+    let environment = match (environment, &overrides.base_url) {
+        (Some(env), _) => env,
+        (None, Some(_)) => Environment::Custom,
+        (None, None) => settings.environment,
+    };
+    let allow = allow_bad_check_digit && environment.allows_check_digit_override();
+    if allow_bad_check_digit && !allow {
+        return usage_error(
+            "--allow-bad-check-digit is not allowed on production",
+            "Check the NHS number for a typing error.",
+        );
+    }
+    let nhs_number = if allow {
+        NhsNumber::parse_ignoring_check_digit(nhs_text)
+    } else {
+        NhsNumber::parse(nhs_text)
+    };
+    let nhs_number = match nhs_number {
+        Ok(n) => n,
+        Err(e) => return usage_error(&format!("NHS number: {e}"), "Correct the NHS number; nothing was sent."),
+    };
+    let dob = match DateOfBirth::parse(dob_text, crate::patient::today()) {
+        Ok(d) => d,
+        Err(e) => return usage_error(&format!("Date of birth: {e}"), "Correct the date of birth; nothing was sent."),
+    };
+    let query = PatientQuery { nhs_number, dob };
+
+    let connection = if environment == Environment::Demo {
+        match sandbox::spawn(0, SandboxOptions::default()).await {
+            Ok(running) => demo_connection(running.base_url),
+            Err(e) => return error_outcome(None, &format!("The demo server couldn't start: {e}"), "Try again.", EXIT_NO_ANSWER),
+        }
+    } else {
+        match connection_for(environment, &overrides, &settings).await {
+            Ok(c) => c,
+            Err(outcome) => return outcome,
+        }
+    };
+    let client = match HeroClient::new(connection) {
+        Ok(c) => c,
+        Err(e) => return api_error_outcome(&e),
+    };
+    match client.register_pds(&query).await {
+        Ok(Registration::Registered { patient_id }) => Outcome {
+            json: json!({"outcome": "registered", "patient_id": patient_id.as_str()}),
+            text: format!("Registered with Hero. Patient ID: {}", patient_id.as_str()),
+            to_stderr: false,
+            code: 0,
+        },
+        Ok(Registration::VerificationRequired { message, login_url }) => Outcome {
+            json: json!({"outcome": "verification_required", "message": message, "login_url": login_url}),
+            text: format!("Identity check needed: {message}\nVerification link: {login_url}"),
+            to_stderr: false,
+            code: 0,
+        },
+        Err(e) => api_error_outcome(&e),
+    }
+}
+
+fn demo_connection(base_url: BaseUrl) -> Connection {
+    Connection {
+        base_url,
+        api_key: ApiKey::parse(DEMO_API_KEY).unwrap_or_else(|_| unreachable!("demo key is valid")),
+        practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
+    }
+}
+
+fn api_error_outcome(error: &ApiError) -> Outcome {
+    let code = match error.class() {
+        ErrorClass::Refused => EXIT_REFUSED,
+        ErrorClass::NoAnswer => EXIT_NO_ANSWER,
+    };
+    error_outcome(error.status(), &error.cause(), &error.fix(), code)
+}
+
+async fn connection_for(
+    environment: Environment,
+    overrides: &Overrides,
+    settings: &crate::config::Settings,
+) -> Result<Connection, Outcome> {
+    let url_text = match (&overrides.base_url, environment.fixed_url()) {
+        (Some(url), _) => url.clone(),
+        (None, Some(url)) => url.to_owned(),
+        (None, None) => settings.custom_base_url.clone(),
+    };
+    let base_url = BaseUrl::parse(&url_text)
+        .map_err(|e| usage_error(&format!("Base URL: {e}"), "Set HERO_BASE_URL to an https:// address (http:// only to this computer)."))?;
+    let api_key = match &overrides.api_key {
+        Some(text) => ApiKey::parse(text).map_err(|e| usage_error(&format!("HERO_API_KEY: {e}"), "Set HERO_API_KEY to the key from Hero."))?,
+        None => {
+            let lookup = tokio::task::spawn_blocking(move || OsKeychain::new().load(environment))
+                .await
+                .unwrap_or(Err(crate::secrets::KeyStoreError::Unavailable));
+            match lookup {
+                Ok(Some(key)) => key,
+                Ok(None) => return Err(usage_error(&format!("No API key for {environment}"), "Set HERO_API_KEY, or save the key in the window's Settings.")),
+                Err(e) => return Err(usage_error(&e.to_string(), "Set HERO_API_KEY instead.")),
+            }
+        }
+    };
+    let practice_group_id = overrides
+        .practice_group_id
+        .clone()
+        .unwrap_or_else(|| settings.practice_group_id(environment).trim().to_owned());
+    if practice_group_id.is_empty() {
+        return Err(usage_error("No practice group ID", "Set HERO_PRACTICE_GROUP_ID, or enter it in the window's Settings."));
+    }
+    Ok(Connection {
+        base_url,
+        api_key,
+        practice_group_id,
+    })
+}
+
+async fn run_sandbox(port: u16) -> ExitCode {
+    let running = match sandbox::spawn(port, SandboxOptions::default()).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "The sandbox couldn't listen on 127.0.0.1:{port}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Hero demo sandbox listening on {}", running.base_url.as_str());
+    let _ = writeln!(out, "  HERO_BASE_URL={} HERO_API_KEY={DEMO_API_KEY} HERO_PRACTICE_GROUP_ID={DEMO_PRACTICE_GROUP_ID}", running.base_url.as_str());
+    let _ = writeln!(out, "Demo patients:");
+    for p in DEMO_PATIENTS {
+        let _ = writeln!(out, "  {}  {}  {}", p.nhs_number, p.dob, p.what_happens);
+    }
+    let _ = writeln!(out, "Press Ctrl-C to stop.");
+    let _ = out.flush();
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,34 @@
+//! Hero Intake: register patients with Hero Health from the GP reception desk.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod patient;
+pub mod sandbox;
+pub mod secrets;
+pub mod state;
+pub mod ui;
+pub mod worker;
+
+/// Replaces the default panic message, whose payload could hold patient data,
+/// with the location only.
+pub fn install_redacting_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%location, "internal error (details withheld: they may hold patient data)");
+        eprintln!("Hero Intake hit an internal error at {location}. Details are withheld because they may contain patient data.");
+    }));
+}
+
+/// The process's one tokio runtime, with named threads.
+pub fn build_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hero-worker")
+        .enable_all()
+        .build()
+}

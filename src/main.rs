@@ -1,0 +1,64 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use hero_intake::app::{AppOptions, HeroIntakeApp, SystemBrowser};
+use hero_intake::api::{RetryPolicy, Timeouts};
+use hero_intake::cli::Cli;
+use hero_intake::config::{Overrides, SettingsFile};
+use hero_intake::secrets::OsKeychain;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    hero_intake::install_redacting_panic_hook();
+    let runtime = match hero_intake::build_runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("Hero Intake couldn't start its background worker: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match cli.command {
+        Some(command) => hero_intake::cli::run(command, &runtime),
+        None => run_window(&runtime),
+    }
+}
+
+fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
+    let options = AppOptions {
+        runtime: runtime.handle().clone(),
+        key_store: Arc::new(OsKeychain::new()),
+        settings_file: SettingsFile::standard(),
+        opener: Arc::new(SystemBrowser),
+        overrides: Overrides::from_env(),
+        timeouts: Timeouts::default(),
+        retry: RetryPolicy::default(),
+    };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Hero Intake")
+            .with_app_id("hero-intake")
+            .with_inner_size([820.0, 620.0])
+            .with_min_inner_size([560.0, 420.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Hero Intake",
+        native,
+        Box::new(|cc| Ok(Box::new(HeroIntakeApp::new(cc, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Hero Intake couldn't open its window: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

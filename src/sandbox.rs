@@ -1,0 +1,295 @@
+//! The demo Hero API: `POST /v1/patients/register_pds` as the contract describes it,
+//! served on 127.0.0.1 only, with a fixed table of demo patients covering every outcome.
+//! Built on the same wire types as the client, so there is one definition of the contract.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::api::types::{
+    API_KEY_HEADER, ErrorBody, ErrorMessage, PRACTICE_GROUP_HEADER, REGISTER_PDS_PATH,
+    ValidationIssue,
+};
+use crate::config::BaseUrl;
+
+/// The demo environment's credentials: not secret, only for the sandbox.
+pub const DEMO_API_KEY: &str = "demo-key-not-secret";
+pub const DEMO_PRACTICE_GROUP_ID: &str = "demo-practice";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Registered,
+    AlreadyRegistered,
+    VerificationRequired,
+    NotFound,
+    BadRequest,
+    RateLimitedOnce,
+    ServerError,
+    Slow,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoPatient {
+    /// As typed at the desk: `999 000 0018`.
+    pub nhs_number: &'static str,
+    /// UK order, as typed: `01/02/1992`.
+    pub dob: &'static str,
+    pub dob_iso: &'static str,
+    pub outcome: DemoOutcome,
+    pub what_happens: &'static str,
+}
+
+/// NHS test numbers (999 range, valid check digits): never real people.
+pub const DEMO_PATIENTS: [DemoPatient; 8] = [
+    DemoPatient {
+        nhs_number: "999 000 0018",
+        dob: "01/02/1992",
+        dob_iso: "1992-02-01",
+        outcome: DemoOutcome::Registered,
+        what_happens: "Registered: a patient ID comes back",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0026",
+        dob: "14/07/1985",
+        dob_iso: "1985-07-14",
+        outcome: DemoOutcome::AlreadyRegistered,
+        what_happens: "Already registered: the same patient ID every time",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0034",
+        dob: "30/11/1978",
+        dob_iso: "1978-11-30",
+        outcome: DemoOutcome::VerificationRequired,
+        what_happens: "Identity check needed: the verification page opens",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0042",
+        dob: "09/03/2001",
+        dob_iso: "2001-03-09",
+        outcome: DemoOutcome::NotFound,
+        what_happens: "Not found on the NHS Spine (404)",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0050",
+        dob: "22/05/1964",
+        dob_iso: "1964-05-22",
+        outcome: DemoOutcome::BadRequest,
+        what_happens: "Hero rejects the date of birth (400)",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0069",
+        dob: "31/12/1999",
+        dob_iso: "1999-12-31",
+        outcome: DemoOutcome::RateLimitedOnce,
+        what_happens: "Hero is busy (429), then registers after a short wait",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0077",
+        dob: "01/01/1950",
+        dob_iso: "1950-01-01",
+        outcome: DemoOutcome::ServerError,
+        what_happens: "Hero has a problem on its side (500)",
+    },
+    DemoPatient {
+        nhs_number: "999 000 0085",
+        dob: "15/06/2010",
+        dob_iso: "2010-06-15",
+        outcome: DemoOutcome::Slow,
+        what_happens: "A slow answer (3 seconds), then registered",
+    },
+];
+
+#[derive(Debug, Clone, Copy)]
+pub struct SandboxOptions {
+    pub slow_delay: Duration,
+    pub retry_after_secs: u64,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self {
+            slow_delay: Duration::from_secs(3),
+            retry_after_secs: 2,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests_by_patient: HashMap<String, u32>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    options: SandboxOptions,
+    base_url: String,
+    counters: Arc<Mutex<Counters>>,
+}
+
+/// A running sandbox; it stops when the runtime that spawned it does.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    pub base_url: BaseUrl,
+    pub address: SocketAddr,
+}
+
+/// Binds 127.0.0.1:`port` (0 for a free one) and serves in the background.
+pub async fn spawn(port: u16, options: SandboxOptions) -> std::io::Result<RunningSandbox> {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let address = listener.local_addr()?;
+    let base = format!("http://{address}");
+    let base_url = BaseUrl::parse(&base).map_err(std::io::Error::other)?;
+    let app = router(AppState {
+        options,
+        base_url: base,
+        counters: Arc::default(),
+    });
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "sandbox stopped");
+        }
+    });
+    tracing::info!(%address, "demo sandbox listening");
+    Ok(RunningSandbox { base_url, address })
+}
+
+/// The sandbox for the window's demo environment.
+pub async fn spawn_local() -> std::io::Result<BaseUrl> {
+    Ok(spawn(0, SandboxOptions::default()).await?.base_url)
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route(REGISTER_PDS_PATH, post(register_pds))
+        .route("/verify/{token}", get(verify_page))
+        .route("/", get(index_page))
+        .with_state(state)
+}
+
+fn bad_request(field: &str, expected: &str) -> Response {
+    let body = ErrorBody {
+        message: ErrorMessage::Issues(vec![ValidationIssue {
+            code: Some("invalid_type".into()),
+            expected: Some(expected.into()),
+            path: vec![json!(field)],
+        }]),
+    };
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    let body = ErrorBody {
+        message: ErrorMessage::Text(message.into()),
+    };
+    (status, Json(body)).into_response()
+}
+
+fn digits_only(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A stable made-up patient ID, so the same patient always gets the same one.
+fn demo_patient_id(digits: &str) -> String {
+    let hash = digits
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("DEMO-{:06}", hash % 1_000_000)
+}
+
+async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if header(API_KEY_HEADER) != Some(DEMO_API_KEY) {
+        return error(StatusCode::UNAUTHORIZED, "Invalid API key");
+    }
+    if header(PRACTICE_GROUP_HEADER) != Some(DEMO_PRACTICE_GROUP_ID) {
+        return error(StatusCode::FORBIDDEN, "API key has no access to this practice group");
+    }
+    let Ok(request) = serde_json::from_str::<serde_json::Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "Body must be JSON");
+    };
+    let Some(nhs_number) = request.get("nhs_number").and_then(|v| v.as_str()) else {
+        return bad_request("nhs_number", "string");
+    };
+    let Some(dob) = request.get("dob").and_then(|v| v.as_str()) else {
+        return bad_request("dob", "string");
+    };
+    let digits = digits_only(nhs_number);
+    if digits.len() != 10 {
+        return bad_request("nhs_number", "10 digits");
+    }
+    if jiff::civil::Date::strptime("%Y-%m-%d", dob).is_err() {
+        return bad_request("dob", "YYYY-MM-DD");
+    }
+    let request_number = {
+        let mut counters = state.counters.lock().unwrap_or_else(|p| p.into_inner());
+        let count = counters
+            .requests_by_patient
+            .entry(digits.clone())
+            .or_default();
+        *count += 1;
+        *count
+    };
+    let registered = || Json(json!({ "patient_id": demo_patient_id(&digits) })).into_response();
+    let Some(patient) = DEMO_PATIENTS
+        .iter()
+        .find(|p| digits_only(p.nhs_number) == digits)
+    else {
+        // Any other valid number registers, so trainees can type their own.
+        return registered();
+    };
+    if patient.dob_iso != dob {
+        return error(StatusCode::NOT_FOUND, "Patient not found on PDS");
+    }
+    match patient.outcome {
+        DemoOutcome::Registered | DemoOutcome::AlreadyRegistered => registered(),
+        DemoOutcome::VerificationRequired => Json(json!({
+            "message": "Patient must verify their identity before proceeding",
+            "login_url": format!("{}/verify/{}", state.base_url, demo_patient_id(&digits)),
+        }))
+        .into_response(),
+        DemoOutcome::NotFound => error(StatusCode::NOT_FOUND, "Patient not found on PDS"),
+        DemoOutcome::BadRequest => bad_request("dob", "date of birth matching PDS format"),
+        DemoOutcome::RateLimitedOnce if request_number % 2 == 1 => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, state.options.retry_after_secs.to_string())],
+            Json(ErrorBody {
+                message: ErrorMessage::Text("Too many requests".into()),
+            }),
+        )
+            .into_response(),
+        DemoOutcome::RateLimitedOnce => registered(),
+        DemoOutcome::ServerError => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+        DemoOutcome::Slow => {
+            tokio::time::sleep(state.options.slow_delay).await;
+            registered()
+        }
+    }
+}
+
+async fn verify_page(Path(_token): Path<String>) -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hero demo: verify identity</title></head>\
+         <body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\">\
+         <h1>Demo: identity verification</h1>\
+         <p>This is where the patient would verify their identity with Hero.</p>\
+         <p>It is part of Hero Intake's built-in demo: nothing here is real.</p></body></html>",
+    )
+}
+
+async fn index_page() -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hero Intake demo sandbox</title></head>\
+         <body><h1>Hero Intake demo sandbox</h1><p>POST /v1/patients/register_pds</p></body></html>",
+    )
+}

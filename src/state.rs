@@ -1,0 +1,282 @@
+//! The intake state machine: pure, no egui, no I/O, so every transition is unit-tested.
+//!
+//! `Editing → Sending → {Registered, VerificationRequired, Failed, WaitingToRetry}`.
+
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
+use crate::config::Environment;
+use crate::patient::{DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery};
+use crate::worker::RequestId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Editing {
+        /// A short note about what just happened (e.g. a cancelled request).
+        notice: Option<String>,
+    },
+    Sending {
+        id: RequestId,
+    },
+    WaitingToRetry {
+        id: RequestId,
+        until: Instant,
+        next_attempt: u32,
+        reason: WaitReason,
+    },
+    Registered {
+        patient_id: PatientId,
+        copied: bool,
+    },
+    VerificationRequired {
+        message: String,
+        login_url: String,
+        /// Whether the link is https, and so may be opened.
+        safe_to_open: bool,
+        /// The result of the last attempt to open it.
+        opened: Option<Result<(), String>>,
+    },
+    Failed {
+        error: ApiError,
+    },
+}
+
+/// What the form thinks of each field right now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormCheck {
+    pub nhs_number: Result<NhsNumber, NhsNumberError>,
+    pub dob: Result<DateOfBirth, DateOfBirthError>,
+}
+
+impl FormCheck {
+    pub fn query(&self) -> Option<PatientQuery> {
+        Some(PatientQuery {
+            nhs_number: self.nhs_number.clone().ok()?,
+            dob: *self.dob.as_ref().ok()?,
+        })
+    }
+}
+
+/// Work for the app to carry out after a transition.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Command {
+    Register { id: RequestId, query: PatientQuery },
+    Cancel { id: RequestId },
+    OpenUrl(String),
+    CopyText(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    pub nhs_text: String,
+    pub dob_text: String,
+    /// The user confirmed sending a number whose check digit fails (not on production).
+    pub send_despite_check_digit: bool,
+    phase: Phase,
+    next_id: RequestId,
+    /// The query last sent, kept so a result can be matched to the form shown.
+    sent: Option<PatientQuery>,
+}
+
+impl Default for Intake {
+    fn default() -> Self {
+        Self {
+            nhs_text: String::new(),
+            dob_text: String::new(),
+            send_despite_check_digit: false,
+            phase: Phase::Editing { notice: None },
+            next_id: 1,
+            sent: None,
+        }
+    }
+}
+
+/// Whether a login URL may be opened in the browser: https only.
+pub fn is_safe_login_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| u.scheme() == "https" && u.host().is_some())
+}
+
+impl Intake {
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// Whether the form fields may be edited and submitted.
+    pub fn is_editable(&self) -> bool {
+        matches!(self.phase, Phase::Editing { .. } | Phase::Failed { .. })
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Sending { .. } | Phase::WaitingToRetry { .. }
+        )
+    }
+
+    pub fn check(&self, environment: Environment, today: Date) -> FormCheck {
+        let nhs_number = if self.send_despite_check_digit && environment.allows_check_digit_override()
+        {
+            NhsNumber::parse_ignoring_check_digit(&self.nhs_text)
+        } else {
+            NhsNumber::parse(&self.nhs_text)
+        };
+        FormCheck {
+            nhs_number,
+            dob: DateOfBirth::parse(&self.dob_text, today),
+        }
+    }
+
+    /// Enter: sends the form if it is valid and nothing is in flight.
+    pub fn submit(&mut self, environment: Environment, today: Date) -> Option<Command> {
+        if !self.is_editable() {
+            return None;
+        }
+        let query = self.check(environment, today).query()?;
+        let id = self.next_id;
+        self.next_id += 1;
+        self.phase = Phase::Sending { id };
+        self.sent = Some(query.clone());
+        Some(Command::Register { id, query })
+    }
+
+    /// Cancel (or Esc) while sending or waiting: stop at once, keep the form.
+    pub fn cancel(&mut self) -> Option<Command> {
+        let (id, notice) = match self.phase {
+            Phase::Sending { id } => (
+                id,
+                "Stopped. Hero may already have received it; sending again is safe.",
+            ),
+            Phase::WaitingToRetry { id, .. } => (id, "Stopped. Nothing was registered."),
+            _ => return None,
+        };
+        self.phase = Phase::Editing {
+            notice: Some(notice.to_owned()),
+        };
+        Some(Command::Cancel { id })
+    }
+
+    /// The next patient: an empty form. Refused while a request is in flight.
+    pub fn next_patient(&mut self) -> bool {
+        if self.is_busy() {
+            return false;
+        }
+        let next_id = self.next_id;
+        *self = Self {
+            next_id,
+            ..Self::default()
+        };
+        true
+    }
+
+    pub fn on_progress(&mut self, id: RequestId, progress: Progress, now: Instant) {
+        if !self.is_current(id) {
+            return;
+        }
+        let Progress::Waiting {
+            next_attempt,
+            delay,
+            reason,
+        } = progress;
+        self.phase = Phase::WaitingToRetry {
+            id,
+            until: now + delay,
+            next_attempt,
+            reason,
+        };
+    }
+
+    /// A result arrived. Stale results (cancelled, or for an earlier form) are ignored.
+    pub fn on_finished(
+        &mut self,
+        id: RequestId,
+        result: Result<Registration, ApiError>,
+    ) -> Option<Command> {
+        if !self.is_current(id) {
+            return None;
+        }
+        match result {
+            Ok(Registration::Registered { patient_id }) => {
+                self.phase = Phase::Registered {
+                    patient_id,
+                    copied: false,
+                };
+                None
+            }
+            Ok(Registration::VerificationRequired { message, login_url }) => {
+                let safe_to_open = is_safe_login_url(&login_url);
+                let command = safe_to_open.then(|| Command::OpenUrl(login_url.clone()));
+                self.phase = Phase::VerificationRequired {
+                    message,
+                    login_url,
+                    safe_to_open,
+                    opened: None,
+                };
+                command
+            }
+            Err(error) => {
+                self.phase = Phase::Failed { error };
+                None
+            }
+        }
+    }
+
+    fn is_current(&self, id: RequestId) -> bool {
+        match self.phase {
+            Phase::Sending { id: current } | Phase::WaitingToRetry { id: current, .. } => {
+                current == id
+            }
+            _ => false,
+        }
+    }
+
+    /// Copy the patient ID (button or shortcut).
+    pub fn copy_patient_id(&mut self) -> Option<Command> {
+        match &mut self.phase {
+            Phase::Registered { patient_id, copied } => {
+                *copied = true;
+                Some(Command::CopyText(patient_id.as_str().to_owned()))
+            }
+            Phase::VerificationRequired { login_url, .. } => {
+                Some(Command::CopyText(login_url.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// "Open again": only an https link is ever opened.
+    pub fn open_again(&self) -> Option<Command> {
+        match &self.phase {
+            Phase::VerificationRequired {
+                login_url,
+                safe_to_open: true,
+                ..
+            } => Some(Command::OpenUrl(login_url.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn record_opened(&mut self, result: Result<(), String>) {
+        if let Phase::VerificationRequired { opened, .. } = &mut self.phase {
+            *opened = Some(result);
+        }
+    }
+
+    /// Which fields to highlight after an error about the user's input.
+    pub fn fields_to_correct(&self) -> Vec<RequestField> {
+        match &self.phase {
+            Phase::Failed { error } => error.fields_to_correct(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Time left in a retry wait, for the countdown.
+    pub fn wait_remaining(&self, now: Instant) -> Option<Duration> {
+        match self.phase {
+            Phase::WaitingToRetry { until, .. } => Some(until.saturating_duration_since(now)),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Drawing. Each screen draws from the app's state and returns the `Action`s the
+//! user took; the app applies them after the pass.
+
+pub mod intake;
+pub mod result;
+pub mod settings;
+pub mod welcome;
+
+use egui::{Color32, RichText};
+
+use crate::config::Environment;
+
+/// Something the user asked for; applied by the app after the UI pass.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Action {
+    Submit,
+    Cancel,
+    NextPatient,
+    CopyResult,
+    OpenAgain,
+    OpenSettings,
+    CloseSettings,
+    TryDemo,
+    UseDemoPatient(usize),
+    SetEnvironment(Environment),
+    SaveKey,
+    RemoveKey,
+    SaveSettings,
+}
+
+pub const ERROR_ICON: &str = "⚠";
+pub const OK_ICON: &str = "✔";
+
+pub fn error_color(ui: &egui::Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
+pub fn ok_color(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0x7c, 0xd9, 0x8c)
+    } else {
+        Color32::from_rgb(0x1b, 0x6e, 0x2c)
+    }
+}
+
+/// The environment marker: a word on a coloured badge, never colour alone.
+pub fn environment_badge(ui: &mut egui::Ui, environment: Environment, detail: Option<&str>) {
+    let (fill, text) = match environment {
+        Environment::Demo => (Color32::from_rgb(0x5b, 0x2a, 0x86), Color32::WHITE),
+        Environment::Staging => (Color32::from_rgb(0xff, 0xc1, 0x07), Color32::BLACK),
+        Environment::Production => (Color32::from_rgb(0xb0, 0x00, 0x20), Color32::WHITE),
+        Environment::Custom => (Color32::from_rgb(0x33, 0x33, 0x33), Color32::WHITE),
+    };
+    let label = match detail {
+        Some(detail) => format!("{} · {detail}", environment.marker()),
+        None => environment.marker().to_owned(),
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(8, 3))
+        .show(ui, |ui| {
+            ui.label(RichText::new(label).strong().color(text));
+        });
+}
+
+/// A message with an icon and text, so it never relies on colour alone.
+pub fn error_line(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.colored_label(error_color(ui), format!("{ERROR_ICON} {text}"))
+}

@@ -1,0 +1,145 @@
+//! What came back: the patient ID, the verification link, or the cause and fix.
+
+use std::time::{Duration, Instant};
+
+use egui::{RichText, TextEdit};
+
+use super::{Action, ERROR_ICON, OK_ICON, error_color, error_line, ok_color};
+use crate::api::WaitReason;
+use crate::state::{Intake, Phase};
+
+pub const PATIENT_ID_LABEL: &str = "Patient ID";
+pub const LOGIN_URL_LABEL: &str = "Verification link";
+
+pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let not_real = if demo { " (demo: not a real patient)" } else { "" };
+    match intake.phase() {
+        Phase::Editing { notice } => {
+            if let Some(notice) = notice {
+                ui.label(RichText::new(format!("ℹ {notice}")).size(16.0));
+            }
+        }
+        Phase::Sending { .. } => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(RichText::new("Registering with Hero…").size(18.0));
+            });
+            cancel_button(ui, &mut actions);
+        }
+        Phase::WaitingToRetry { reason, .. } => {
+            let left = intake.wait_remaining(now).unwrap_or_default();
+            let secs = left.as_secs_f32().ceil() as u64;
+            let why = match reason {
+                WaitReason::RateLimited => "Hero is busy",
+                WaitReason::Transient => "The connection to Hero failed",
+            };
+            ui.label(RichText::new(format!("⏳ {why} — retrying in {secs} s")).size(18.0));
+            ui.label("The form stays filled: after cancelling you can send it again.");
+            cancel_button(ui, &mut actions);
+            // Repaint once per second for the countdown, not every frame.
+            let until_next_second = Duration::from_secs_f32(left.as_secs_f32().fract())
+                .max(Duration::from_millis(50));
+            ui.ctx().request_repaint_after(until_next_second);
+        }
+        Phase::Registered { patient_id, copied } => {
+            ui.colored_label(
+                ok_color(ui),
+                RichText::new(format!("{OK_ICON} Registered with Hero{not_real}")).size(20.0),
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label(RichText::new(PATIENT_ID_LABEL).size(18.0));
+                let mut shown = patient_id.as_str().to_owned();
+                ui.add(
+                    TextEdit::singleline(&mut shown)
+                        .font(egui::FontId::monospace(28.0))
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+            });
+            ui.horizontal(|ui| {
+                if ui
+                    .add(egui::Button::new(RichText::new("Copy (Ctrl+C)").size(18.0)))
+                    .clicked()
+                {
+                    actions.push(Action::CopyResult);
+                }
+                if *copied {
+                    ui.colored_label(ok_color(ui), format!("{OK_ICON} Copied"));
+                }
+            });
+            next_patient_button(ui, &mut actions);
+        }
+        Phase::VerificationRequired {
+            message,
+            login_url,
+            safe_to_open,
+            opened,
+        } => {
+            ui.label(
+                RichText::new(format!("🔐 Identity check needed{not_real}"))
+                    .size(20.0)
+                    .strong(),
+            );
+            ui.label(RichText::new(message).size(16.0));
+            match (safe_to_open, opened) {
+                (false, _) => {
+                    error_line(
+                        ui,
+                        "This link is not secure (not https), so it was not opened. Don't give it to the patient; contact Hero support.",
+                    );
+                }
+                (true, Some(Ok(()))) => {
+                    ui.label("The verification page has opened in the browser: the patient completes it, then you register them again.");
+                }
+                (true, Some(Err(why))) => {
+                    error_line(ui, &format!("The browser couldn't be opened: {why}. Copy the link instead."));
+                }
+                (true, None) => {}
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label(LOGIN_URL_LABEL);
+                let mut shown = login_url.clone();
+                ui.add(TextEdit::singleline(&mut shown).desired_width(420.0))
+                    .labelled_by(label.id);
+            });
+            ui.horizontal(|ui| {
+                if *safe_to_open && ui.button("Open again (Ctrl+L)").clicked() {
+                    actions.push(Action::OpenAgain);
+                }
+                if ui.button("Copy link (Ctrl+C)").clicked() {
+                    actions.push(Action::CopyResult);
+                }
+            });
+            next_patient_button(ui, &mut actions);
+        }
+        Phase::Failed { error } => {
+            ui.colored_label(
+                error_color(ui),
+                RichText::new(format!("{ERROR_ICON} {}", error.cause())).size(18.0),
+            );
+            ui.label(RichText::new(format!("What to do: {}", error.fix())).size(16.0));
+            if error.is_credentials_problem() && ui.button("Open Settings (Ctrl+,)").clicked() {
+                actions.push(Action::OpenSettings);
+            }
+            next_patient_button(ui, &mut actions);
+        }
+    }
+    actions
+}
+
+fn cancel_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    if ui.button(RichText::new("Cancel (Esc)").size(16.0)).clicked() {
+        actions.push(Action::Cancel);
+    }
+}
+
+fn next_patient_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    ui.add_space(8.0);
+    if ui
+        .button(RichText::new("Next patient (Esc)").size(16.0))
+        .clicked()
+    {
+        actions.push(Action::NextPatient);
+    }
+}

@@ -1,0 +1,40 @@
+//! First run with no API key: try the demo, or enter a key.
+
+use egui::RichText;
+
+use super::Action;
+
+pub fn show(ui: &mut egui::Ui, keychain_note: Option<&str>) -> Option<Action> {
+    let mut action = None;
+    ui.add_space(24.0);
+    ui.vertical_centered(|ui| {
+        ui.heading(RichText::new("Welcome to Hero Intake").size(26.0));
+        ui.add_space(8.0);
+        ui.label("Register patients with Hero Health from their NHS number and date of birth.");
+        ui.label("There is no Hero API key on this computer yet.");
+        if let Some(note) = keychain_note {
+            super::error_line(ui, note);
+        }
+        ui.add_space(16.0);
+        let demo = ui.add(
+            egui::Button::new(RichText::new("Try the demo (Enter)").size(18.0))
+                .min_size(egui::vec2(260.0, 40.0)),
+        );
+        ui.label("Practise with made-up patients. Nothing is sent to Hero.");
+        ui.add_space(12.0);
+        if ui
+            .add(
+                egui::Button::new(RichText::new("Enter your API key (Ctrl+,)").size(18.0))
+                    .min_size(egui::vec2(260.0, 40.0)),
+            )
+            .clicked()
+        {
+            action = Some(Action::OpenSettings);
+        }
+        ui.label("Your practice's Hero API key and practice group ID come from Hero's partner programme.");
+        if demo.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            action = Some(Action::TryDemo);
+        }
+    });
+    action
+}

@@ -1,0 +1,200 @@
+//! Background work on the tokio runtime: registrations and keychain calls. The UI
+//! hands over a job and gets an `Event` back over a channel, then a repaint.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use tokio::runtime::Handle;
+use tokio::task::AbortHandle;
+
+use crate::api::{ApiError, HeroClient, Progress, Registration};
+use crate::config::{BaseUrl, Environment};
+use crate::patient::PatientQuery;
+use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
+
+pub type RequestId = u64;
+
+/// Called after every event, so the window repaints only when something arrived.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+#[derive(Debug)]
+pub enum Event {
+    Progress {
+        id: RequestId,
+        progress: Progress,
+    },
+    Finished {
+        id: RequestId,
+        result: Result<Registration, ApiError>,
+    },
+    KeyLoaded {
+        environment: Environment,
+        result: Result<Option<ApiKey>, KeyStoreError>,
+    },
+    KeySaved {
+        environment: Environment,
+        key: ApiKey,
+        result: Result<(), KeyStoreError>,
+    },
+    KeyDeleted {
+        environment: Environment,
+        result: Result<(), KeyStoreError>,
+    },
+    SandboxStarted(Result<BaseUrl, String>),
+}
+
+pub struct Worker {
+    runtime: Handle,
+    events: Sender<Event>,
+    waker: Waker,
+    running: Arc<Mutex<HashMap<RequestId, AbortHandle>>>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").finish_non_exhaustive()
+    }
+}
+
+impl Worker {
+    pub fn new(runtime: Handle, waker: Waker) -> (Self, Receiver<Event>) {
+        let (events, receiver) = channel();
+        let worker = Self {
+            runtime,
+            events,
+            waker,
+            running: Arc::default(),
+        };
+        (worker, receiver)
+    }
+
+    /// Replaces the waker (the app learns its egui context after the worker exists).
+    pub fn set_waker(&mut self, waker: Waker) {
+        self.waker = waker;
+    }
+
+    fn sender(&self) -> EventSender {
+        EventSender {
+            events: self.events.clone(),
+            waker: self.waker.clone(),
+        }
+    }
+
+    /// Starts a registration. A panic inside comes back as `ApiError::Internal`.
+    pub fn register(&self, id: RequestId, client: HeroClient, query: PatientQuery) {
+        let progress_sender = self.sender();
+        let job = self.runtime.spawn(async move {
+            client
+                .register_pds_with_progress(&query, |progress| {
+                    progress_sender.send(Event::Progress { id, progress });
+                })
+                .await
+        });
+        self.lock_running().insert(id, job.abort_handle());
+        let sender = self.sender();
+        let running = self.running.clone();
+        self.runtime.spawn(async move {
+            let outcome = job.await;
+            running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+            let result = match outcome {
+                Ok(result) => result,
+                // Cancelled on purpose: the UI has already moved on.
+                Err(e) if e.is_cancelled() => return,
+                Err(_) => {
+                    tracing::error!("registration task panicked");
+                    Err(ApiError::Internal)
+                }
+            };
+            sender.send(Event::Finished { id, result });
+        });
+    }
+
+    /// Stops a registration at once; no event follows for it.
+    pub fn cancel(&self, id: RequestId) {
+        if let Some(job) = self.lock_running().remove(&id) {
+            job.abort();
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        !self.lock_running().is_empty()
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, AbortHandle>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn load_key(&self, store: Arc<dyn KeyStore>, environment: Environment) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let result = blocking(move || store.load(environment)).await;
+            sender.send(Event::KeyLoaded {
+                environment,
+                result,
+            });
+        });
+    }
+
+    pub fn save_key(&self, store: Arc<dyn KeyStore>, environment: Environment, key: ApiKey) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let to_save = key.clone();
+            let result = blocking(move || store.save(environment, &to_save)).await;
+            sender.send(Event::KeySaved {
+                environment,
+                key,
+                result,
+            });
+        });
+    }
+
+    pub fn delete_key(&self, store: Arc<dyn KeyStore>, environment: Environment) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let result = blocking(move || store.delete(environment)).await;
+            sender.send(Event::KeyDeleted {
+                environment,
+                result,
+            });
+        });
+    }
+
+    /// Starts the built-in demo server on 127.0.0.1 at a free port.
+    pub fn start_sandbox(&self) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let result = crate::sandbox::spawn_local()
+                .await
+                .map_err(|e| e.to_string());
+            sender.send(Event::SandboxStarted(result));
+        });
+    }
+}
+
+/// A keychain call off the async executor; a panic there reads as "unavailable".
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, KeyStoreError> + Send + 'static,
+) -> Result<T, KeyStoreError> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .unwrap_or(Err(KeyStoreError::Unavailable))
+}
+
+#[derive(Clone)]
+struct EventSender {
+    events: Sender<Event>,
+    waker: Waker,
+}
+
+impl EventSender {
+    fn send(&self, event: Event) {
+        // A closed channel means the window is gone; nothing left to tell.
+        if self.events.send(event).is_ok() {
+            (self.waker)();
+        }
+    }
+}
