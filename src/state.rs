@@ -2,6 +2,7 @@
 //!
 //! `Editing → Sending → {Registered, VerificationRequired, Failed, WaitingToRetry}`.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -60,7 +61,7 @@ impl FormCheck {
 }
 
 /// Work for the app to carry out after a transition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[must_use]
 pub enum Command {
     Register { id: RequestId, query: PatientQuery },
@@ -69,7 +70,23 @@ pub enum Command {
     CopyText(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Hides the copied text (a patient ID) and the link, like `Registration`'s `Debug`.
+impl fmt::Debug for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Register { id, query } => f
+                .debug_struct("Register")
+                .field("id", id)
+                .field("query", query)
+                .finish(),
+            Self::Cancel { id } => f.debug_struct("Cancel").field("id", id).finish(),
+            Self::OpenUrl(_) => f.write_str("OpenUrl(***)"),
+            Self::CopyText(_) => f.write_str("CopyText(***)"),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
 pub struct Intake {
     pub nhs_text: String,
     pub dob_text: String,
@@ -79,6 +96,20 @@ pub struct Intake {
     next_id: RequestId,
     /// The query last sent, kept so a result can be matched to the form shown.
     sent: Option<PatientQuery>,
+}
+
+/// The typed text is patient data: only its length is shown.
+impl fmt::Debug for Intake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Intake")
+            .field("nhs_text_chars", &self.nhs_text.chars().count())
+            .field("dob_text_chars", &self.dob_text.chars().count())
+            .field("send_despite_check_digit", &self.send_despite_check_digit)
+            .field("phase", &self.phase)
+            .field("next_id", &self.next_id)
+            .field("sent", &self.sent)
+            .finish()
+    }
 }
 
 impl Default for Intake {

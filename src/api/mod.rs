@@ -160,6 +160,9 @@ impl HeroClient {
             };
             let delay = asked.unwrap_or(backoff_delay);
             if delay > self.retry.max_wait {
+                if reason == WaitReason::Transient {
+                    return Err(with_attempts(failure.error, attempt));
+                }
                 tracing::warn!(wait_s = delay.as_secs(), "Hero asked for a long wait; not waiting");
                 return Err(ApiError::RateLimitWaitTooLong { wait: delay });
             }
@@ -183,7 +186,7 @@ impl HeroClient {
             .json(body)
             .send()
             .await
-            .map_err(|e| classify_transport(&e))?;
+            .map_err(|e| classify_transport(&e.without_url()))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
         tracing::debug!(status = status.as_u16(), "Hero answered");
@@ -210,6 +213,10 @@ fn with_attempts(error: ApiError, attempts: u32) -> ApiError {
         ApiError::ServerError { status, .. } => ApiError::ServerError { status, attempts },
         ApiError::ConnectionDropped { .. } => ApiError::ConnectionDropped { attempts },
         ApiError::Timeout { .. } => ApiError::Timeout { attempts },
+        // Part of an answer then silence: to the user, a dropped connection.
+        ApiError::BadResponse {
+            problem: BodyProblem::Truncated,
+        } => ApiError::ConnectionDropped { attempts },
         other => other,
     }
 }

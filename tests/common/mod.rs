@@ -1,0 +1,168 @@
+//! Shared set-up for the window tests: the real app, a real local server, an
+//! in-memory key store and a recording URL opener.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use hero_intake::api::{RetryPolicy, Timeouts};
+use hero_intake::app::{AppOptions, HeroIntakeApp, RecordingOpener};
+use hero_intake::config::{Environment, Overrides, Settings, SettingsFile};
+use hero_intake::secrets::{ApiKey, KeyStore, MemoryKeyStore};
+
+pub const TEST_KEY: &str = "test-key-0123456789";
+pub const TEST_GROUP: &str = "pg-test-1";
+
+pub struct Fixture {
+    pub runtime: tokio::runtime::Runtime,
+    pub opener: Arc<RecordingOpener>,
+    pub key_store: Arc<MemoryKeyStore>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        Self::with_key_store(MemoryKeyStore::new())
+    }
+
+    pub fn with_key_store(store: MemoryKeyStore) -> Self {
+        Self {
+            runtime: tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap(),
+            opener: Arc::new(RecordingOpener::default()),
+            key_store: Arc::new(store),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn settings_file(&self) -> SettingsFile {
+        SettingsFile::at(self.dir.path().join("settings.json"))
+    }
+
+    /// Settings pointing the Custom environment at `base_url`, with a key in the store.
+    pub fn custom_server(&self, base_url: &str) {
+        let mut settings = Settings {
+            environment: Environment::Custom,
+            custom_base_url: base_url.to_owned(),
+            ..Settings::default()
+        };
+        settings
+            .practice_group_ids
+            .insert(Environment::Custom, TEST_GROUP.to_owned());
+        self.settings_file().save(&settings).unwrap();
+        self.key_store
+            .save(Environment::Custom, &ApiKey::parse(TEST_KEY).unwrap())
+            .unwrap();
+    }
+
+    pub fn demo(&self) {
+        let settings = Settings {
+            environment: Environment::Demo,
+            ..Settings::default()
+        };
+        self.settings_file().save(&settings).unwrap();
+    }
+
+    pub fn options(&self) -> AppOptions {
+        AppOptions {
+            runtime: self.runtime.handle().clone(),
+            key_store: self.key_store.clone(),
+            settings_file: self.settings_file(),
+            opener: self.opener.clone(),
+            overrides: Overrides::default(),
+            timeouts: Timeouts {
+                connect: Duration::from_secs(2),
+                request: Duration::from_secs(5),
+            },
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(20),
+                ..RetryPolicy::default()
+            },
+        }
+    }
+
+    pub fn harness(&self) -> Harness<'static, HeroIntakeApp> {
+        let options = self.options();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(900.0, 760.0))
+            .build_eframe(move |cc| HeroIntakeApp::new(cc, options));
+        settle(&mut harness, |_| true);
+        harness
+    }
+}
+
+/// Steps the window until `done` holds (the worker answers on its own threads).
+pub fn settle(
+    harness: &mut Harness<'static, HeroIntakeApp>,
+    mut done: impl FnMut(&Harness<'static, HeroIntakeApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        if done(harness) {
+            harness.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "the window never reached the expected state");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+pub fn has_text(harness: &Harness<'static, HeroIntakeApp>, text: &str) -> bool {
+    use egui_kittest::kittest::Queryable;
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+pub fn type_into(harness: &mut Harness<'static, HeroIntakeApp>, label: &str, text: &str) {
+    use egui_kittest::kittest::Queryable;
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, label)
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, label)
+        .type_text(text);
+    harness.step();
+    harness.step();
+}
+
+pub fn has_value(harness: &Harness<'static, HeroIntakeApp>, value: &str) -> bool {
+    use egui_kittest::kittest::Queryable;
+    harness.query_all_by_value(value).next().is_some()
+}
+
+/// Types a patient and presses Enter, as a receptionist does.
+pub fn enter_patient(harness: &mut Harness<'static, HeroIntakeApp>, nhs: &str, dob: &str) {
+    type_into(harness, "NHS number", nhs);
+    type_into(harness, "Date of birth", dob);
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+}
+
+/// Steps a few frames and returns the text the app put on the clipboard, if any.
+pub fn step_until_copied(harness: &mut Harness<'static, HeroIntakeApp>) -> Option<String> {
+    for _ in 0..5 {
+        harness.step();
+        if let Some(text) = copied_text(harness) {
+            return Some(text);
+        }
+    }
+    None
+}
+
+/// Text the app asked to put on the clipboard in the last frame.
+pub fn copied_text(harness: &Harness<'static, HeroIntakeApp>) -> Option<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}

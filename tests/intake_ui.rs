@@ -1,0 +1,283 @@
+//! The real window (egui_kittest) against a real local HTTP server.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use hero_intake::app::Screen;
+use hero_intake::state::Phase;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn start_server(fixture: &Fixture) -> MockServer {
+    fixture.runtime.block_on(MockServer::start())
+}
+
+fn mount(fixture: &Fixture, server: &MockServer, response: ResponseTemplate, times: u64) {
+    fixture.runtime.block_on(
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(header("x-api-key", TEST_KEY))
+            .and(header("x-practice-group-id", TEST_GROUP))
+            .and(body_json(serde_json::json!({"nhs_number": "999 000 0018", "dob": "1992-02-01"})))
+            .respond_with(response)
+            .expect(times)
+            .mount(server),
+    );
+}
+
+#[test]
+fn focus_starts_in_the_nhs_number_field() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let harness = fixture.harness();
+    assert_eq!(harness.state().screen(), Screen::Intake);
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "NHS number")
+            .is_focused()
+    );
+}
+
+#[test]
+fn registers_and_copies_the_patient_id() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "98765"})),
+        1,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
+    assert!(has_value(&harness, "98765"));
+
+    harness.get_by_label("Copy (Ctrl+C)").click();
+    assert_eq!(step_until_copied(&mut harness).as_deref(), Some("98765"));
+    settle(&mut harness, |h| has_text(h, "Copied"));
+
+    // The shortcut shown on the button works too.
+    // One event per frame, so the frame that copies is the one inspected.
+    harness.event(egui::Event::Key {
+        key: egui::Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    assert_eq!(step_until_copied(&mut harness).as_deref(), Some("98765"));
+
+    // Esc: the next patient, an empty form, focus back in the NHS number field.
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness, |h| h.state().intake().nhs_text.is_empty());
+    harness.step();
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "NHS number")
+            .is_focused()
+    );
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn verification_opens_the_https_link() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let url = "https://patient.example.test/verify/abc123";
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message": "Patient must verify their identity before proceeding",
+            "login_url": url
+        })),
+        1,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "9990000018", "1992-02-01");
+    settle(&mut harness, |h| has_text(h, "Identity check needed"));
+    assert_eq!(fixture.opener.opened(), vec![url.to_owned()]);
+    assert!(has_text(&harness, "Patient must verify their identity"));
+    assert!(has_value(&harness, url));
+
+    harness.get_by_label("Open again (Ctrl+L)").click();
+    harness.step();
+    harness.step();
+    assert_eq!(fixture.opener.opened().len(), 2);
+}
+
+#[test]
+fn an_http_login_url_is_shown_but_never_opened() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message": "Verify",
+            "login_url": "http://evil.example.test/verify"
+        })),
+        1,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| has_text(h, "not secure"));
+    assert!(fixture.opener.opened().is_empty());
+    assert!(harness.query_by_label("Open again (Ctrl+L)").is_none());
+}
+
+#[test]
+fn each_error_shows_its_cause_and_fix() {
+    let cases = [
+        (400, "missing or not in the right format", "Check the NHS number"),
+        (401, "did not accept the API key", "Check the API key in Settings"),
+        (403, "not allowed to register patients", "practice group ID"),
+        (404, "No patient was found", "Confirm the NHS number"),
+        (500, "problem on its side", "contact Hero support"),
+    ];
+    for (status, cause, fix) in cases {
+        let fixture = Fixture::new();
+        let server = start_server(&fixture);
+        fixture.custom_server(&server.uri());
+        mount(&fixture, &server, ResponseTemplate::new(status), 1);
+        let mut harness = fixture.harness();
+        enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+        eprintln!("status {status}");
+        settle(&mut harness, |h| matches!(h.state().intake().phase(), Phase::Failed { .. }));
+        assert!(has_text(&harness, cause), "{status}: cause missing");
+        assert!(has_text(&harness, fix), "{status}: fix missing");
+        // The form is kept for correction.
+        assert_eq!(harness.state().intake().nhs_text, "999 000 0018");
+        if status == 401 || status == 403 {
+            assert!(harness.query_by_label("Open Settings (Ctrl+,)").is_some());
+        }
+        fixture.runtime.block_on(server.verify());
+    }
+}
+
+#[test]
+fn invalid_input_sends_nothing_and_says_why() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    fixture.runtime.block_on(
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server),
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 001", "31/02/1992");
+    harness.step();
+    assert!(has_text(&harness, "NHS number must be 10 digits — 9 entered"));
+    assert!(has_text(&harness, "February 1992 has only 29 days"));
+    assert!(matches!(harness.state().intake().phase(), Phase::Editing { .. }));
+
+    // A wrong check digit on a custom server: refused until explicitly confirmed.
+    let fixture2 = Fixture::new();
+    fixture2.custom_server(&server.uri());
+    let mut harness = fixture2.harness();
+    enter_patient(&mut harness, "999 000 0019", "01/02/1992");
+    assert!(has_text(&harness, "The check digit doesn't match"));
+    assert!(matches!(harness.state().intake().phase(), Phase::Editing { .. }));
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn the_date_is_echoed_in_words() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    type_into(&mut harness, "Date of birth", "01/02/1992");
+    assert!(has_text(&harness, "1 February 1992"));
+}
+
+#[test]
+fn a_second_enter_while_sending_sends_nothing() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"patient_id": "1"}))
+            .set_delay(std::time::Duration::from_millis(400)),
+        1,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    assert!(matches!(harness.state().intake().phase(), Phase::Sending { .. }));
+    assert!(has_text(&harness, "Registering with Hero"));
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn with_no_key_the_app_offers_the_demo_or_settings() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
+    assert!(harness.query_by_label("Try the demo (Enter)").is_some());
+    harness.get_by_label("Enter your API key (Ctrl+,)").click();
+    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+    assert!(has_text(&harness, "STAGING"));
+}
+
+#[test]
+fn a_key_typed_in_settings_is_saved_to_the_key_store() {
+    use hero_intake::config::Environment;
+    use hero_intake::secrets::KeyStore;
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .type_text("staging-key-123");
+    harness.step();
+    harness.get_by_label("Save key").click();
+    settle(&mut harness, |h| has_text(h, "Key saved"));
+    let stored = fixture.key_store.load(Environment::Staging).unwrap().unwrap();
+    assert_eq!(stored.expose(), "staging-key-123");
+    // The settings file never holds the key.
+    let file = std::fs::read_to_string(fixture.dir.path().join("settings.json")).unwrap_or_default();
+    assert!(!file.contains("staging-key-123"));
+}
+
+#[test]
+fn a_locked_keychain_still_allows_a_session_only_key() {
+    let fixture = Fixture::with_key_store(hero_intake::secrets::MemoryKeyStore::unavailable());
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
+    assert!(has_text(&harness, "keychain can't be reached"));
+    harness.get_by_label("Enter your API key (Ctrl+,)").click();
+    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .type_text("session-key-1");
+    harness.step();
+    harness.get_by_label("Save key").click();
+    settle(&mut harness, |h| has_text(h, "NOT been saved"));
+}
