@@ -41,7 +41,10 @@ pub struct RecordingOpener {
 
 impl RecordingOpener {
     pub fn opened(&self) -> Vec<String> {
-        self.opened.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -170,6 +173,11 @@ impl HeroIntakeApp {
         app
     }
 
+    /// Still reading the keychain or starting the demo server.
+    pub fn is_loading(&self) -> bool {
+        self.key == KeyState::Loading || self.sandbox == Sandbox::Starting
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }
@@ -250,19 +258,24 @@ impl HeroIntakeApp {
                 ApiKey::parse(text).map_err(|e| format!("HERO_API_KEY is not usable: {e}"))?
             }
             (None, KeyState::Saved(key) | KeyState::SessionOnly(key)) => key.clone(),
-            (None, KeyState::Loading) => return Err("Reading the API key from the keychain…".into()),
+            (None, KeyState::Loading) => {
+                return Err("Reading the API key from the keychain…".into());
+            }
             (None, KeyState::Unavailable) => {
                 return Err("This computer's keychain can't be reached: enter the API key in Settings to use it for this session.".into());
             }
             (None, KeyState::Missing) => {
-                return Err(format!("There is no API key for {environment} yet: add it in Settings."));
+                return Err(format!(
+                    "There is no API key for {environment} yet: add it in Settings."
+                ));
             }
         };
-        let practice_group_id = self
-            .overrides
-            .practice_group_id
-            .clone()
-            .unwrap_or_else(|| self.settings.practice_group_id(environment).trim().to_owned());
+        let practice_group_id = self.overrides.practice_group_id.clone().unwrap_or_else(|| {
+            self.settings
+                .practice_group_id(environment)
+                .trim()
+                .to_owned()
+        });
         if practice_group_id.is_empty() {
             return Err("Enter the practice group ID in Settings.".into());
         }
@@ -355,7 +368,9 @@ impl HeroIntakeApp {
                         self.key = KeyState::Missing;
                         self.settings_message = Some(Ok("Saved key removed.".into()));
                     }
-                    Err(e) => self.settings_message = Some(Err(format!("{e}: the key was not removed."))),
+                    Err(e) => {
+                        self.settings_message = Some(Err(format!("{e}: the key was not removed.")))
+                    }
                 }
             }
             Event::SandboxStarted(result) => {
@@ -410,7 +425,10 @@ impl HeroIntakeApp {
                     self.show_all_errors = true;
                     return;
                 }
-                match self.intake.submit(self.environment(), crate::patient::today()) {
+                match self
+                    .intake
+                    .submit(self.environment(), crate::patient::today())
+                {
                     Some(command) => {
                         self.show_all_errors = false;
                         self.run(command);
@@ -510,7 +528,10 @@ impl HeroIntakeApp {
     fn key_status(&self) -> (String, bool) {
         let environment = self.environment();
         if self.overrides.api_key.is_some() {
-            return ("Using the key from HERO_API_KEY on this computer.".into(), true);
+            return (
+                "Using the key from HERO_API_KEY on this computer.".into(),
+                true,
+            );
         }
         match &self.key {
             KeyState::Loading => ("Reading the keychain…".into(), false),
@@ -555,7 +576,11 @@ impl HeroIntakeApp {
         let mut action = None;
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Hero Intake").strong());
-            let detail = self.overrides.base_url.as_ref().map(|_| "set by HERO_BASE_URL");
+            let detail = self
+                .overrides
+                .base_url
+                .as_ref()
+                .map(|_| "set by HERO_BASE_URL");
             ui::environment_badge(ui, self.environment(), detail);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if self.screen != Screen::Settings && ui.button("Settings (Ctrl+,)").clicked() {

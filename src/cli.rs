@@ -17,7 +17,11 @@ pub const EXIT_REFUSED: u8 = 3;
 pub const EXIT_NO_ANSWER: u8 = 4;
 
 #[derive(Debug, Parser)]
-#[command(name = "hero-intake", version, about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window.")]
+#[command(
+    name = "hero-intake",
+    version,
+    about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<CliCommand>,
@@ -151,18 +155,35 @@ async fn register(
     };
     let nhs_number = match nhs_number {
         Ok(n) => n,
-        Err(e) => return usage_error(&format!("NHS number: {e}"), "Correct the NHS number; nothing was sent."),
+        Err(e) => {
+            return usage_error(
+                &format!("NHS number: {e}"),
+                "Correct the NHS number; nothing was sent.",
+            );
+        }
     };
     let dob = match DateOfBirth::parse(dob_text, crate::patient::today()) {
         Ok(d) => d,
-        Err(e) => return usage_error(&format!("Date of birth: {e}"), "Correct the date of birth; nothing was sent."),
+        Err(e) => {
+            return usage_error(
+                &format!("Date of birth: {e}"),
+                "Correct the date of birth; nothing was sent.",
+            );
+        }
     };
     let query = PatientQuery { nhs_number, dob };
 
     let connection = if environment == Environment::Demo {
         match sandbox::spawn(0, SandboxOptions::default()).await {
             Ok(running) => demo_connection(running.base_url),
-            Err(e) => return error_outcome(None, &format!("The demo server couldn't start: {e}"), "Try again.", EXIT_NO_ANSWER),
+            Err(e) => {
+                return error_outcome(
+                    None,
+                    &format!("The demo server couldn't start: {e}"),
+                    "Try again.",
+                    EXIT_NO_ANSWER,
+                );
+            }
         }
     } else {
         match connection_for(environment, &overrides, &settings).await {
@@ -217,17 +238,31 @@ async fn connection_for(
         (None, Some(url)) => url.to_owned(),
         (None, None) => settings.custom_base_url.clone(),
     };
-    let base_url = BaseUrl::parse(&url_text)
-        .map_err(|e| usage_error(&format!("Base URL: {e}"), "Set HERO_BASE_URL to an https:// address (http:// only to this computer)."))?;
+    let base_url = BaseUrl::parse(&url_text).map_err(|e| {
+        usage_error(
+            &format!("Base URL: {e}"),
+            "Set HERO_BASE_URL to an https:// address (http:// only to this computer).",
+        )
+    })?;
     let api_key = match &overrides.api_key {
-        Some(text) => ApiKey::parse(text).map_err(|e| usage_error(&format!("HERO_API_KEY: {e}"), "Set HERO_API_KEY to the key from Hero."))?,
+        Some(text) => ApiKey::parse(text).map_err(|e| {
+            usage_error(
+                &format!("HERO_API_KEY: {e}"),
+                "Set HERO_API_KEY to the key from Hero.",
+            )
+        })?,
         None => {
             let lookup = tokio::task::spawn_blocking(move || OsKeychain::new().load(environment))
                 .await
                 .unwrap_or(Err(crate::secrets::KeyStoreError::Unavailable));
             match lookup {
                 Ok(Some(key)) => key,
-                Ok(None) => return Err(usage_error(&format!("No API key for {environment}"), "Set HERO_API_KEY, or save the key in the window's Settings.")),
+                Ok(None) => {
+                    return Err(usage_error(
+                        &format!("No API key for {environment}"),
+                        "Set HERO_API_KEY, or save the key in the window's Settings.",
+                    ));
+                }
                 Err(e) => return Err(usage_error(&e.to_string(), "Set HERO_API_KEY instead.")),
             }
         }
@@ -237,7 +272,10 @@ async fn connection_for(
         .clone()
         .unwrap_or_else(|| settings.practice_group_id(environment).trim().to_owned());
     if practice_group_id.is_empty() {
-        return Err(usage_error("No practice group ID", "Set HERO_PRACTICE_GROUP_ID, or enter it in the window's Settings."));
+        return Err(usage_error(
+            "No practice group ID",
+            "Set HERO_PRACTICE_GROUP_ID, or enter it in the window's Settings.",
+        ));
     }
     Ok(Connection {
         base_url,
@@ -250,13 +288,24 @@ async fn run_sandbox(port: u16) -> ExitCode {
     let running = match sandbox::spawn(port, SandboxOptions::default()).await {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "The sandbox couldn't listen on 127.0.0.1:{port}: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "The sandbox couldn't listen on 127.0.0.1:{port}: {e}"
+            );
             return ExitCode::from(1);
         }
     };
     let mut out = std::io::stdout();
-    let _ = writeln!(out, "Hero demo sandbox listening on {}", running.base_url.as_str());
-    let _ = writeln!(out, "  HERO_BASE_URL={} HERO_API_KEY={DEMO_API_KEY} HERO_PRACTICE_GROUP_ID={DEMO_PRACTICE_GROUP_ID}", running.base_url.as_str());
+    let _ = writeln!(
+        out,
+        "Hero demo sandbox listening on {}",
+        running.base_url.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "  HERO_BASE_URL={} HERO_API_KEY={DEMO_API_KEY} HERO_PRACTICE_GROUP_ID={DEMO_PRACTICE_GROUP_ID}",
+        running.base_url.as_str()
+    );
     let _ = writeln!(out, "Demo patients:");
     for p in DEMO_PATIENTS {
         let _ = writeln!(out, "  {}  {}  {}", p.nhs_number, p.dob, p.what_happens);

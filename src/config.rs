@@ -61,9 +61,10 @@ impl Environment {
     }
 
     /// Whether a number with a failed check digit may be sent after confirmation.
-    /// Never on production, where it can only be a typing error.
+    /// Only on test systems: on production (or an unknown custom server) it can only
+    /// be a typing error.
     pub fn allows_check_digit_override(self) -> bool {
-        matches!(self, Self::Staging | Self::Demo | Self::Custom)
+        matches!(self, Self::Staging | Self::Demo)
     }
 }
 
@@ -83,7 +84,9 @@ pub enum BaseUrlError {
     Empty,
     #[error("That is not a web address: it should look like https://api.example.com")]
     Invalid,
-    #[error("The address must start with https:// so patient data is encrypted (http:// is only allowed to this computer)")]
+    #[error(
+        "The address must start with https:// so patient data is encrypted (http:// is only allowed to this computer)"
+    )]
     NotHttps,
     #[error("The address should be just the server, without ?query or #fragment")]
     HasQuery,
@@ -113,11 +116,7 @@ impl BaseUrl {
 
     /// `{base}{path}`, keeping any path prefix of the base.
     pub fn join(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.0.as_str().trim_end_matches('/'),
-            path
-        )
+        format!("{}{}", self.0.as_str().trim_end_matches('/'), path)
     }
 
     pub fn as_str(&self) -> &str {

@@ -20,7 +20,9 @@ pub fn install_redacting_panic_hook() {
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
         tracing::error!(%location, "internal error (details withheld: they may hold patient data)");
-        eprintln!("Hero Intake hit an internal error at {location}. Details are withheld because they may contain patient data.");
+        eprintln!(
+            "Hero Intake hit an internal error at {location}. Details are withheld because they may contain patient data."
+        );
     }));
 }
 

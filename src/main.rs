@@ -2,8 +2,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use hero_intake::app::{AppOptions, HeroIntakeApp, SystemBrowser};
 use hero_intake::api::{RetryPolicy, Timeouts};
+use hero_intake::app::{AppOptions, HeroIntakeApp, SystemBrowser};
 use hero_intake::cli::Cli;
 use hero_intake::config::{Overrides, SettingsFile};
 use hero_intake::secrets::OsKeychain;

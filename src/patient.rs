@@ -46,8 +46,13 @@ impl NhsNumberError {
 }
 
 /// Spaces, dashes and other visual separators people type or paste between digit groups.
+/// Zero-width characters and byte-order marks that pasting from other programs leaves behind.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '.')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '.' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 fn describe_char(c: char) -> String {
@@ -116,6 +121,9 @@ impl NhsNumber {
                 return Err(NhsNumberError::InvalidCharacter(describe_char(c)));
             }
         }
+        if digits.is_empty() {
+            return Err(NhsNumberError::Empty);
+        }
         <[u8; 10]>::try_from(digits.as_slice())
             .map_err(|_| NhsNumberError::WrongLength(digits.len()))
     }
@@ -160,6 +168,8 @@ pub enum DateOfBirthError {
     TwoDigitYear,
     #[error("There is no month {0}: months go from 1 to 12")]
     NoSuchMonth(u32),
+    #[error("There is no day 0: days start at 1")]
+    DayZero,
     #[error("{month} {year} has only {days_in_month} days")]
     NoSuchDay {
         month: &'static str,
@@ -199,7 +209,7 @@ impl DateOfBirth {
             return Err(DateOfBirthError::Unrecognised);
         }
         let groups: Vec<&str> = trimmed
-            .split(|c: char| matches!(c, '/' | '-' | '.' | ' '))
+            .split(['/', '-', '.', ' '])
             .filter(|g| !g.is_empty())
             .collect();
         if groups
@@ -231,15 +241,18 @@ impl DateOfBirth {
         let year = i16::try_from(year).map_err(|_| DateOfBirthError::Unrecognised)?;
         let first = Date::new(year, month as i8, 1).map_err(|_| DateOfBirthError::Unrecognised)?;
         let days_in_month = first.days_in_month();
-        if day == 0 || day > days_in_month as u32 {
+        if day == 0 {
+            return Err(DateOfBirthError::DayZero);
+        }
+        if day > days_in_month as u32 {
             return Err(DateOfBirthError::NoSuchDay {
                 month: MONTHS[month as usize - 1],
                 year,
                 days_in_month,
             });
         }
-        let date = Date::new(year, month as i8, day as i8)
-            .map_err(|_| DateOfBirthError::Unrecognised)?;
+        let date =
+            Date::new(year, month as i8, day as i8).map_err(|_| DateOfBirthError::Unrecognised)?;
         if date > today {
             return Err(DateOfBirthError::InFuture);
         }

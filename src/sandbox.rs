@@ -199,11 +199,9 @@ fn digits_only(text: &str) -> String {
 
 /// A stable made-up patient ID, so the same patient always gets the same one.
 fn demo_patient_id(digits: &str) -> String {
-    let hash = digits
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = digits.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("DEMO-{:06}", hash % 1_000_000)
 }
 
@@ -213,7 +211,10 @@ async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: S
         return error(StatusCode::UNAUTHORIZED, "Invalid API key");
     }
     if header(PRACTICE_GROUP_HEADER) != Some(DEMO_PRACTICE_GROUP_ID) {
-        return error(StatusCode::FORBIDDEN, "API key has no access to this practice group");
+        return error(
+            StatusCode::FORBIDDEN,
+            "API key has no access to this practice group",
+        );
     }
     let Ok(request) = serde_json::from_str::<serde_json::Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "Body must be JSON");
@@ -262,7 +263,10 @@ async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: S
         DemoOutcome::BadRequest => bad_request("dob", "date of birth matching PDS format"),
         DemoOutcome::RateLimitedOnce if request_number % 2 == 1 => (
             StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, state.options.retry_after_secs.to_string())],
+            [(
+                header::RETRY_AFTER,
+                state.options.retry_after_secs.to_string(),
+            )],
             Json(ErrorBody {
                 message: ErrorMessage::Text("Too many requests".into()),
             }),

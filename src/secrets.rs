@@ -173,7 +173,9 @@ impl MemoryKeyStore {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Environment, ApiKey>> {
-        self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn check(&self) -> Result<(), KeyStoreError> {

@@ -96,6 +96,8 @@ pub struct Intake {
     next_id: RequestId,
     /// The query last sent, kept so a result can be matched to the form shown.
     sent: Option<PatientQuery>,
+    /// The last request went to the demo sandbox, whose verification page is on loopback.
+    sent_to_demo: bool,
 }
 
 /// The typed text is patient data: only its length is shown.
@@ -121,13 +123,27 @@ impl Default for Intake {
             phase: Phase::Editing { notice: None },
             next_id: 1,
             sent: None,
+            sent_to_demo: false,
         }
     }
 }
 
-/// Whether a login URL may be opened in the browser: https only.
-pub fn is_safe_login_url(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| u.scheme() == "https" && u.host().is_some())
+/// Whether a login URL may be opened in the browser: https only, except the demo
+/// sandbox's own page on this computer.
+pub fn is_safe_login_url(url: &str, demo: bool) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    };
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => demo && loopback,
+        _ => false,
+    }
 }
 
 impl Intake {
@@ -148,12 +164,12 @@ impl Intake {
     }
 
     pub fn check(&self, environment: Environment, today: Date) -> FormCheck {
-        let nhs_number = if self.send_despite_check_digit && environment.allows_check_digit_override()
-        {
-            NhsNumber::parse_ignoring_check_digit(&self.nhs_text)
-        } else {
-            NhsNumber::parse(&self.nhs_text)
-        };
+        let nhs_number =
+            if self.send_despite_check_digit && environment.allows_check_digit_override() {
+                NhsNumber::parse_ignoring_check_digit(&self.nhs_text)
+            } else {
+                NhsNumber::parse(&self.nhs_text)
+            };
         FormCheck {
             nhs_number,
             dob: DateOfBirth::parse(&self.dob_text, today),
@@ -170,6 +186,7 @@ impl Intake {
         self.next_id += 1;
         self.phase = Phase::Sending { id };
         self.sent = Some(query.clone());
+        self.sent_to_demo = environment == Environment::Demo;
         Some(Command::Register { id, query })
     }
 
@@ -237,7 +254,7 @@ impl Intake {
                 None
             }
             Ok(Registration::VerificationRequired { message, login_url }) => {
-                let safe_to_open = is_safe_login_url(&login_url);
+                let safe_to_open = is_safe_login_url(&login_url, self.sent_to_demo);
                 let command = safe_to_open.then(|| Command::OpenUrl(login_url.clone()));
                 self.phase = Phase::VerificationRequired {
                     message,

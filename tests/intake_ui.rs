@@ -20,7 +20,9 @@ fn mount(fixture: &Fixture, server: &MockServer, response: ResponseTemplate, tim
             .and(path("/v1/patients/register_pds"))
             .and(header("x-api-key", TEST_KEY))
             .and(header("x-practice-group-id", TEST_GROUP))
-            .and(body_json(serde_json::json!({"nhs_number": "999 000 0018", "dob": "1992-02-01"})))
+            .and(body_json(
+                serde_json::json!({"nhs_number": "999 000 0018", "dob": "1992-02-01"}),
+            ))
             .respond_with(response)
             .expect(times)
             .mount(server),
@@ -136,8 +138,16 @@ fn an_http_login_url_is_shown_but_never_opened() {
 #[test]
 fn each_error_shows_its_cause_and_fix() {
     let cases = [
-        (400, "missing or not in the right format", "Check the NHS number"),
-        (401, "did not accept the API key", "Check the API key in Settings"),
+        (
+            400,
+            "missing or not in the right format",
+            "Check the NHS number",
+        ),
+        (
+            401,
+            "did not accept the API key",
+            "Check the API key in Settings",
+        ),
         (403, "not allowed to register patients", "practice group ID"),
         (404, "No patient was found", "Confirm the NHS number"),
         (500, "problem on its side", "contact Hero support"),
@@ -150,7 +160,9 @@ fn each_error_shows_its_cause_and_fix() {
         let mut harness = fixture.harness();
         enter_patient(&mut harness, "999 000 0018", "01/02/1992");
         eprintln!("status {status}");
-        settle(&mut harness, |h| matches!(h.state().intake().phase(), Phase::Failed { .. }));
+        settle(&mut harness, |h| {
+            matches!(h.state().intake().phase(), Phase::Failed { .. })
+        });
         assert!(has_text(&harness, cause), "{status}: cause missing");
         assert!(has_text(&harness, fix), "{status}: fix missing");
         // The form is kept for correction.
@@ -176,9 +188,15 @@ fn invalid_input_sends_nothing_and_says_why() {
     let mut harness = fixture.harness();
     enter_patient(&mut harness, "999 000 001", "31/02/1992");
     harness.step();
-    assert!(has_text(&harness, "NHS number must be 10 digits — 9 entered"));
+    assert!(has_text(
+        &harness,
+        "NHS number must be 10 digits — 9 entered"
+    ));
     assert!(has_text(&harness, "February 1992 has only 29 days"));
-    assert!(matches!(harness.state().intake().phase(), Phase::Editing { .. }));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
 
     // A wrong check digit on a custom server: refused until explicitly confirmed.
     let fixture2 = Fixture::new();
@@ -186,7 +204,10 @@ fn invalid_input_sends_nothing_and_says_why() {
     let mut harness = fixture2.harness();
     enter_patient(&mut harness, "999 000 0019", "01/02/1992");
     assert!(has_text(&harness, "The check digit doesn't match"));
-    assert!(matches!(harness.state().intake().phase(), Phase::Editing { .. }));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
     fixture.runtime.block_on(server.verify());
 }
 
@@ -215,7 +236,10 @@ fn a_second_enter_while_sending_sends_nothing() {
     );
     let mut harness = fixture.harness();
     enter_patient(&mut harness, "999 000 0018", "01/02/1992");
-    assert!(matches!(harness.state().intake().phase(), Phase::Sending { .. }));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Sending { .. }
+    ));
     assert!(has_text(&harness, "Registering with Hero"));
     harness.key_press(egui::Key::Enter);
     harness.step();
@@ -255,10 +279,15 @@ fn a_key_typed_in_settings_is_saved_to_the_key_store() {
     harness.step();
     harness.get_by_label("Save key").click();
     settle(&mut harness, |h| has_text(h, "Key saved"));
-    let stored = fixture.key_store.load(Environment::Staging).unwrap().unwrap();
+    let stored = fixture
+        .key_store
+        .load(Environment::Staging)
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.expose(), "staging-key-123");
     // The settings file never holds the key.
-    let file = std::fs::read_to_string(fixture.dir.path().join("settings.json")).unwrap_or_default();
+    let file =
+        std::fs::read_to_string(fixture.dir.path().join("settings.json")).unwrap_or_default();
     assert!(!file.contains("staging-key-123"));
 }
 

@@ -9,15 +9,21 @@ use super::types::{BodyProblem, RequestField};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
-    #[error("Hero says the NHS number or date of birth is missing or not in the right format (400)")]
+    #[error(
+        "Hero says the NHS number or date of birth is missing or not in the right format (400)"
+    )]
     BadRequest { fields: Vec<RequestField> },
     #[error("Hero did not accept the API key (401)")]
     Unauthorized,
     #[error("This API key is not allowed to register patients for this practice group (403)")]
     Forbidden,
-    #[error("No patient was found on the NHS Spine (PDS) with this NHS number and date of birth (404)")]
+    #[error(
+        "No patient was found on the NHS Spine (PDS) with this NHS number and date of birth (404)"
+    )]
     NotFound,
-    #[error("Hero is busy (rate limit) and still said so after {attempts} attempts; nothing was registered")]
+    #[error(
+        "Hero is busy (rate limit) and still said so after {attempts} attempts; nothing was registered"
+    )]
     RateLimited { attempts: u32 },
     #[error("Hero is busy (rate limit) and asked to wait {}; nothing was registered", describe_wait(*wait))]
     RateLimitWaitTooLong { wait: Duration },
@@ -25,7 +31,9 @@ pub enum ApiError {
     ServerError { status: u16, attempts: u32 },
     #[error("Hero answered with an unexpected status (HTTP {status})")]
     UnexpectedStatus { status: u16 },
-    #[error("Hero's address answered with a redirect, which Hero Intake does not follow for safety")]
+    #[error(
+        "Hero's address answered with a redirect, which Hero Intake does not follow for safety"
+    )]
     Redirected,
     #[error("Hero can't be reached: the connection was refused")]
     Unreachable,
@@ -115,8 +123,7 @@ impl ApiError {
             Self::Forbidden => Some(403),
             Self::NotFound => Some(404),
             Self::RateLimited { .. } | Self::RateLimitWaitTooLong { .. } => Some(429),
-            Self::ServerError { status, .. }
-            | Self::UnexpectedStatus { status } => Some(*status),
+            Self::ServerError { status, .. } | Self::UnexpectedStatus { status } => Some(*status),
             _ => None,
         }
     }

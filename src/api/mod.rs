@@ -163,10 +163,18 @@ impl HeroClient {
                 if reason == WaitReason::Transient {
                     return Err(with_attempts(failure.error, attempt));
                 }
-                tracing::warn!(wait_s = delay.as_secs(), "Hero asked for a long wait; not waiting");
+                tracing::warn!(
+                    wait_s = delay.as_secs(),
+                    "Hero asked for a long wait; not waiting"
+                );
                 return Err(ApiError::RateLimitWaitTooLong { wait: delay });
             }
-            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, ?reason, "retrying");
+            tracing::info!(
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                ?reason,
+                "retrying"
+            );
             attempt += 1;
             on_progress(Progress::Waiting {
                 next_attempt: attempt,
@@ -333,7 +341,13 @@ fn classify_transport(error: &reqwest::Error) -> Failure {
     if error.is_timeout() {
         return transient(ApiError::Timeout { attempts: 1 });
     }
-    let tls_words = ["certificate", "tls", "handshake", "corrupt message", "alert"];
+    let tls_words = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "alert",
+    ];
     if tls_words.iter().any(|w| chain.contains(w)) {
         return Failure::final_(ApiError::Tls);
     }

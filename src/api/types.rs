@@ -102,8 +102,7 @@ const DEFAULT_VERIFY_MESSAGE: &str = "Patient must verify their identity before 
 pub fn parse_success(body: &[u8]) -> Result<Registration, BodyProblem> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| BodyProblem::NotJson)?;
-    let parsed: SuccessBody =
-        serde_json::from_value(value).map_err(|_| BodyProblem::WrongShape)?;
+    let parsed: SuccessBody = serde_json::from_value(value).map_err(|_| BodyProblem::WrongShape)?;
     match parsed {
         SuccessBody::Registered { patient_id } => {
             let id = match patient_id {

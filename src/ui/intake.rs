@@ -12,6 +12,8 @@ use crate::state::Intake;
 pub const NHS_FIELD_LABEL: &str = "NHS number";
 pub const DOB_FIELD_LABEL: &str = "Date of birth";
 
+const FIELD_SIZE: [f32; 2] = [230.0, 34.0];
+
 pub fn nhs_field_id() -> Id {
     Id::unique("nhs_number_field")
 }
@@ -41,12 +43,12 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
         .spacing([12.0, 10.0])
         .show(ui, |ui| {
             let label = ui.label(RichText::new(NHS_FIELD_LABEL).size(18.0));
-            let nhs = ui.add(
+            let nhs = ui.add_sized(
+                FIELD_SIZE,
                 TextEdit::singleline(&mut view.intake.nhs_text)
                     .id(nhs_field_id())
                     .font(field_font.clone())
                     .hint_text("e.g. 999 000 0018")
-                    .desired_width(220.0)
                     .interactive(editable),
             );
             let nhs = nhs.labelled_by(label.id);
@@ -56,7 +58,10 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
                     ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", number.formatted()));
                 }
                 Ok(_) => {
-                    error_line(ui, "Check digit doesn't match: sending anyway (test system)");
+                    error_line(
+                        ui,
+                        "Check digit doesn't match: sending anyway (test system)",
+                    );
                 }
                 Err(e) if nhs_touched || view.show_all_errors => {
                     error_line(ui, &e.to_string());
@@ -71,12 +76,12 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
             ui.end_row();
 
             let label = ui.label(RichText::new(DOB_FIELD_LABEL).size(18.0));
-            let dob = ui.add(
+            let dob = ui.add_sized(
+                FIELD_SIZE,
                 TextEdit::singleline(&mut view.intake.dob_text)
                     .id(dob_field_id())
                     .font(field_font)
                     .hint_text("dd/mm/yyyy")
-                    .desired_width(220.0)
                     .interactive(editable),
             );
             let dob = dob.labelled_by(label.id);

@@ -13,7 +13,11 @@ pub const LOGIN_URL_LABEL: &str = "Verification link";
 
 pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec<Action> {
     let mut actions = Vec::new();
-    let not_real = if demo { " (demo: not a real patient)" } else { "" };
+    let not_real = if demo {
+        " (demo: not a real patient)"
+    } else {
+        ""
+    };
     match intake.phase() {
         Phase::Editing { notice } => {
             if let Some(notice) = notice {
@@ -38,8 +42,8 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
             ui.label("The form stays filled: after cancelling you can send it again.");
             cancel_button(ui, &mut actions);
             // Repaint once per second for the countdown, not every frame.
-            let until_next_second = Duration::from_secs_f32(left.as_secs_f32().fract())
-                .max(Duration::from_millis(50));
+            let until_next_second =
+                Duration::from_secs_f32(left.as_secs_f32().fract()).max(Duration::from_millis(50));
             ui.ctx().request_repaint_after(until_next_second);
         }
         Phase::Registered { patient_id, copied } => {
@@ -50,10 +54,9 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
             ui.horizontal(|ui| {
                 let label = ui.label(RichText::new(PATIENT_ID_LABEL).size(18.0));
                 let mut shown = patient_id.as_str().to_owned();
-                ui.add(
-                    TextEdit::singleline(&mut shown)
-                        .font(egui::FontId::monospace(28.0))
-                        .desired_width(260.0),
+                ui.add_sized(
+                    [280.0, 44.0],
+                    TextEdit::singleline(&mut shown).font(egui::FontId::monospace(28.0)),
                 )
                 .labelled_by(label.id);
             });
@@ -93,14 +96,17 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
                     ui.label("The verification page has opened in the browser: the patient completes it, then you register them again.");
                 }
                 (true, Some(Err(why))) => {
-                    error_line(ui, &format!("The browser couldn't be opened: {why}. Copy the link instead."));
+                    error_line(
+                        ui,
+                        &format!("The browser couldn't be opened: {why}. Copy the link instead."),
+                    );
                 }
                 (true, None) => {}
             }
             ui.horizontal(|ui| {
                 let label = ui.label(LOGIN_URL_LABEL);
                 let mut shown = login_url.clone();
-                ui.add(TextEdit::singleline(&mut shown).desired_width(420.0))
+                ui.add_sized([520.0, 24.0], TextEdit::singleline(&mut shown))
                     .labelled_by(label.id);
             });
             ui.horizontal(|ui| {
@@ -129,7 +135,10 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
 }
 
 fn cancel_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-    if ui.button(RichText::new("Cancel (Esc)").size(16.0)).clicked() {
+    if ui
+        .button(RichText::new("Cancel (Esc)").size(16.0))
+        .clicked()
+    {
         actions.push(Action::Cancel);
     }
 }

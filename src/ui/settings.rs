@@ -25,7 +25,9 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     ui.heading("Settings");
     ui.add_space(6.0);
     for name in &view.overridden_by {
-        ui.label(format!("ℹ {name} is set on this computer and takes priority."));
+        ui.label(format!(
+            "ℹ {name} is set on this computer and takes priority."
+        ));
     }
 
     ui.label(RichText::new("Environment").strong());
@@ -40,7 +42,9 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     let environment = view.settings.environment;
     ui.label(match environment {
         Environment::Demo => "The built-in demo: made-up patients, nothing is sent to Hero.",
-        Environment::Staging => "Hero's test system (api.staging.htech.app): use test patients only.",
+        Environment::Staging => {
+            "Hero's test system (api.staging.htech.app): use test patients only."
+        }
         Environment::Production => "Hero's live system (api.herohealth.net): real patients.",
         Environment::Custom => "Another Hero server, for integrators.",
     });
@@ -80,7 +84,12 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 actions.push(Action::SaveSettings);
             }
         });
-        if view.settings.practice_group_id(environment).trim().is_empty() {
+        if view
+            .settings
+            .practice_group_id(environment)
+            .trim()
+            .is_empty()
+        {
             error_line(ui, "Enter the practice group ID Hero gave your practice");
         }
         ui.add_space(8.0);

@@ -90,7 +90,7 @@ impl Fixture {
         let mut harness = Harness::builder()
             .with_size(egui::vec2(900.0, 760.0))
             .build_eframe(move |cc| HeroIntakeApp::new(cc, options));
-        settle(&mut harness, |_| true);
+        settle(&mut harness, |h| !h.state().is_loading());
         harness
     }
 }
@@ -107,7 +107,12 @@ pub fn settle(
             harness.step();
             return;
         }
-        assert!(Instant::now() < deadline, "the window never reached the expected state");
+        assert!(
+            Instant::now() < deadline,
+            "the window never reached the expected state; it is at {:?} in {:?}",
+            harness.state().intake().phase(),
+            harness.state().screen()
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -1,0 +1,238 @@
+//! The built binary's `register` and `sandbox` commands: outputs and exit codes.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "cli-test-key-42";
+const GROUP: &str = "pg-cli";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn hero_intake(base_url: &str, args: &[&str]) -> Output {
+    let config = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args(args)
+        .env("HERO_BASE_URL", base_url)
+        .env("HERO_API_KEY", KEY)
+        .env("HERO_PRACTICE_GROUP_ID", GROUP)
+        .env("XDG_CONFIG_HOME", config.path())
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn register_json(base_url: &str, nhs: &str, dob: &str) -> (i32, serde_json::Value, String) {
+    let out = hero_intake(
+        base_url,
+        &["register", "--nhs-number", nhs, "--dob", dob, "--json"],
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let json = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("stdout is not one JSON object: {stdout:?}"));
+    (out.status.code().unwrap(), json, stderr)
+}
+
+fn server_answering(rt: &tokio::runtime::Runtime, response: ResponseTemplate) -> MockServer {
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(header("x-api-key", KEY))
+            .and(header("x-practice-group-id", GROUP))
+            .and(body_json(
+                serde_json::json!({"nhs_number": "999 000 0026", "dob": "1985-07-14"}),
+            ))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+#[test]
+fn registered_prints_the_patient_id_and_exits_0() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+    );
+    let (code, json, stderr) = register_json(&server.uri(), "9990000026", "14/07/1985");
+    assert_eq!(code, 0);
+    assert_eq!(
+        json,
+        serde_json::json!({"outcome": "registered", "patient_id": "70001"})
+    );
+    // Trace logging on, yet no key and no patient data in what was written.
+    for secret in [KEY, "9990000026", "999 000 0026", "1985-07-14", "70001"] {
+        assert!(!stderr.contains(secret), "stderr leaks {secret}");
+    }
+    assert!(
+        stderr.contains("*** *** 0026"),
+        "the masked number is what is logged"
+    );
+
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--nhs-number",
+            "999 000 0026",
+            "--dob",
+            "1985-07-14",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Patient ID: 70001"));
+}
+
+#[test]
+fn verification_required_prints_the_link_and_exits_0() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message": "Patient must verify their identity before proceeding",
+            "login_url": "https://patient.example.test/verify/x1"
+        })),
+    );
+    let (code, json, _) = register_json(&server.uri(), "999 000 0026", "1985-07-14");
+    assert_eq!(code, 0);
+    assert_eq!(json["outcome"], "verification_required");
+    assert_eq!(json["login_url"], "https://patient.example.test/verify/x1");
+    assert_eq!(
+        json["message"],
+        "Patient must verify their identity before proceeding"
+    );
+}
+
+#[test]
+fn refusals_exit_3_and_failures_exit_4() {
+    let rt = runtime();
+    for (status, exit) in [(400, 3), (401, 3), (403, 3), (404, 3), (500, 4)] {
+        let server = server_answering(&rt, ResponseTemplate::new(status));
+        let (code, json, _) = register_json(&server.uri(), "999 000 0026", "14/07/1985");
+        assert_eq!(code, exit, "HTTP {status}");
+        assert_eq!(json["outcome"], "error");
+        assert_eq!(json["status"], status);
+        assert!(!json["cause"].as_str().unwrap().is_empty());
+        assert!(!json["fix"].as_str().unwrap().is_empty());
+    }
+    // Nothing listening: no answer at all.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, json, _) = register_json(
+        &format!("http://127.0.0.1:{port}"),
+        "999 000 0026",
+        "14/07/1985",
+    );
+    assert_eq!(code, 4);
+    assert_eq!(json["status"], serde_json::Value::Null);
+    assert!(json["cause"].as_str().unwrap().contains("can't be reached"));
+}
+
+#[test]
+fn invalid_input_exits_2_and_sends_nothing() {
+    let rt = runtime();
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server)
+            .await;
+        server
+    });
+    let (code, json, _) = register_json(&server.uri(), "999 000 001", "14/07/1985");
+    assert_eq!(code, 2);
+    assert!(
+        json["cause"]
+            .as_str()
+            .unwrap()
+            .contains("10 digits — 9 entered")
+    );
+    let (code, json, _) = register_json(&server.uri(), "999 000 0026", "14/07/85");
+    assert_eq!(code, 2);
+    assert!(json["cause"].as_str().unwrap().contains("four-digit year"));
+    // A non-loopback http address is refused before anything is sent.
+    let (code, json, _) = register_json("http://hero.example.test", "999 000 0026", "14/07/1985");
+    assert_eq!(code, 2);
+    assert!(json["cause"].as_str().unwrap().contains("https://"));
+    rt.block_on(server.verify());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = hero_intake(
+        "http://127.0.0.1:9",
+        &["register", "--nhs-number", "9990000026"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn register_works_against_the_standalone_sandbox() {
+    let mut sandbox = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(sandbox.stdout.as_mut().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let base_url = first_line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{first_line}");
+
+    let demo = |nhs: &str, dob: &str| {
+        let config = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+            .args(["register", "--nhs-number", nhs, "--dob", dob, "--json"])
+            .env("HERO_BASE_URL", &base_url)
+            .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
+            .env(
+                "HERO_PRACTICE_GROUP_ID",
+                hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
+            )
+            .env("XDG_CONFIG_HOME", config.path())
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), json)
+    };
+    let (code, first) = demo("999 000 0018", "01/02/1992");
+    assert_eq!(code, 0);
+    assert_eq!(first["outcome"], "registered");
+    let (_, again) = demo("9990000018", "1992-02-01");
+    assert_eq!(
+        again["patient_id"], first["patient_id"],
+        "the same patient keeps the same ID"
+    );
+    let (code, json) = demo("999 000 0034", "30/11/1978");
+    assert_eq!(
+        (code, json["outcome"].as_str()),
+        (0, Some("verification_required"))
+    );
+    let (code, json) = demo("999 000 0042", "09/03/2001");
+    assert_eq!((code, json["status"].as_u64()), (3, Some(404)));
+    let (code, json) = demo("999 000 0077", "01/01/1950");
+    assert_eq!((code, json["status"].as_u64()), (4, Some(500)));
+
+    sandbox.kill().unwrap();
+    sandbox.wait().unwrap();
+}

@@ -1,0 +1,205 @@
+//! Demo mode: the real client and the real window against the built-in sandbox.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use hero_intake::api::{
+    ApiError, Connection, HeroClient, Registration, RequestField, RetryPolicy, Timeouts,
+};
+use hero_intake::app::Screen;
+use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
+use hero_intake::sandbox::{self, DEMO_PATIENTS, DemoOutcome, SandboxOptions};
+use hero_intake::secrets::ApiKey;
+use hero_intake::state::Phase;
+
+fn query(nhs: &str, dob: &str) -> PatientQuery {
+    PatientQuery {
+        nhs_number: NhsNumber::parse(nhs).unwrap(),
+        dob: DateOfBirth::parse(dob, jiff::civil::date(2026, 11, 26)).unwrap(),
+    }
+}
+
+fn client(base_url: hero_intake::config::BaseUrl, key: &str, group: &str) -> HeroClient {
+    HeroClient::with_options(
+        Connection {
+            base_url,
+            api_key: ApiKey::parse(key).unwrap(),
+            practice_group_id: group.to_owned(),
+        },
+        Timeouts::default(),
+        RetryPolicy::default(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_demo_patient_has_its_documented_outcome() {
+    let options = SandboxOptions {
+        slow_delay: Duration::from_millis(300),
+        retry_after_secs: 1,
+    };
+    let running = sandbox::spawn(0, options).await.unwrap();
+    let client = client(
+        running.base_url.clone(),
+        sandbox::DEMO_API_KEY,
+        sandbox::DEMO_PRACTICE_GROUP_ID,
+    );
+    for patient in DEMO_PATIENTS {
+        let started = Instant::now();
+        let result = client
+            .register_pds(&query(patient.nhs_number, patient.dob))
+            .await;
+        let elapsed = started.elapsed();
+        match patient.outcome {
+            DemoOutcome::Registered | DemoOutcome::AlreadyRegistered => {
+                let Ok(Registration::Registered { patient_id }) = result else {
+                    panic!("{}: {result:?}", patient.nhs_number)
+                };
+                let again = client
+                    .register_pds(&query(patient.nhs_number, patient.dob))
+                    .await;
+                assert_eq!(again, Ok(Registration::Registered { patient_id }));
+            }
+            DemoOutcome::VerificationRequired => {
+                let Ok(Registration::VerificationRequired { login_url, .. }) = result else {
+                    panic!("{result:?}")
+                };
+                // The sandbox serves the page the link points at.
+                assert!(login_url.starts_with(running.base_url.as_str()));
+                let page = reqwest::get(&login_url)
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                assert!(page.contains("This is where the patient would verify their identity"));
+            }
+            DemoOutcome::NotFound => assert_eq!(result, Err(ApiError::NotFound)),
+            DemoOutcome::BadRequest => assert_eq!(
+                result,
+                Err(ApiError::BadRequest {
+                    fields: vec![RequestField::DateOfBirth]
+                })
+            ),
+            DemoOutcome::RateLimitedOnce => {
+                assert!(matches!(result, Ok(Registration::Registered { .. })));
+                assert!(
+                    elapsed >= Duration::from_millis(950),
+                    "waited out Retry-After"
+                );
+            }
+            DemoOutcome::ServerError => {
+                assert!(matches!(
+                    result,
+                    Err(ApiError::ServerError { status: 500, .. })
+                ));
+            }
+            DemoOutcome::Slow => {
+                assert!(matches!(result, Ok(Registration::Registered { .. })));
+                assert!(elapsed >= Duration::from_millis(300));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_checks_credentials_and_the_date_of_birth() {
+    let running = sandbox::spawn(0, SandboxOptions::default()).await.unwrap();
+    let wrong_key = client(
+        running.base_url.clone(),
+        "wrong-key",
+        sandbox::DEMO_PRACTICE_GROUP_ID,
+    );
+    let q = query("999 000 0018", "01/02/1992");
+    assert_eq!(
+        wrong_key.register_pds(&q).await,
+        Err(ApiError::Unauthorized)
+    );
+    let wrong_group = client(running.base_url.clone(), sandbox::DEMO_API_KEY, "other");
+    assert_eq!(wrong_group.register_pds(&q).await, Err(ApiError::Forbidden));
+    let right = client(
+        running.base_url.clone(),
+        sandbox::DEMO_API_KEY,
+        sandbox::DEMO_PRACTICE_GROUP_ID,
+    );
+    // A table patient with the wrong date of birth is not found, as on PDS.
+    assert_eq!(
+        right
+            .register_pds(&query("999 000 0018", "02/01/1992"))
+            .await,
+        Err(ApiError::NotFound)
+    );
+    // Any other valid number registers, so trainees can make up their own.
+    assert!(matches!(
+        right
+            .register_pds(&query("999 000 0093", "05/05/1990"))
+            .await,
+        Ok(Registration::Registered { .. })
+    ));
+    // Only loopback: the sandbox listens on 127.0.0.1.
+    assert!(running.address.ip().is_loopback());
+}
+
+#[test]
+fn three_steps_register_a_demo_patient_from_a_fresh_start() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
+    // 1: Try the demo.
+    harness.get_by_label("Try the demo (Enter)").click();
+    settle(&mut harness, |h| {
+        h.state().screen() == Screen::Intake && h.state().connection().is_ok()
+    });
+    assert!(has_text(&harness, "DEMO — not real patients"));
+    // 2: pick the first demo patient; 3: Enter.
+    harness.get_by_label("Use 999 000 0018").click();
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
+    assert!(has_text(&harness, "demo: not a real patient"));
+}
+
+#[test]
+fn the_window_shows_every_demo_outcome() {
+    let fixture = Fixture::new();
+    fixture.demo();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().connection().is_ok());
+    for patient in DEMO_PATIENTS {
+        if patient.outcome == DemoOutcome::Slow || patient.outcome == DemoOutcome::RateLimitedOnce {
+            continue; // Covered by the client test above; the window test stays quick.
+        }
+        harness.key_press(egui::Key::Escape);
+        harness.step();
+        harness
+            .get_by_label(&format!("Use {}", patient.nhs_number))
+            .click();
+        harness.step();
+        harness.key_press(egui::Key::Enter);
+        settle(&mut harness, |h| {
+            !h.state().intake().is_busy()
+                && !matches!(h.state().intake().phase(), Phase::Editing { .. })
+        });
+        let expected = match patient.outcome {
+            DemoOutcome::Registered | DemoOutcome::AlreadyRegistered => "Registered with Hero",
+            DemoOutcome::VerificationRequired => "Identity check needed",
+            DemoOutcome::NotFound => "No patient was found",
+            DemoOutcome::BadRequest => "not in the right format",
+            DemoOutcome::ServerError => "problem on its side",
+            _ => unreachable!(),
+        };
+        assert!(
+            has_text(&harness, expected),
+            "{}: expected {expected}",
+            patient.nhs_number
+        );
+    }
+    // The demo's verification page is the sandbox's own, on this computer: it opens.
+    let opened = fixture.opener.opened();
+    assert_eq!(opened.len(), 1);
+    assert!(opened[0].starts_with("http://127.0.0.1:"), "{opened:?}");
+}
