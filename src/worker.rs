@@ -84,13 +84,23 @@ impl Worker {
     /// Starts a registration. A panic inside comes back as `ApiError::Internal`.
     pub fn register(&self, id: RequestId, client: HeroClient, query: PatientQuery) {
         let progress_sender = self.sender();
-        let job = self.runtime.spawn(async move {
+        self.run_job(id, async move {
             client
                 .register_pds_with_progress(&query, |progress| {
                     progress_sender.send(Event::Progress { id, progress });
                 })
                 .await
         });
+    }
+
+    /// Runs any registration job as request `id`: its result comes back as
+    /// `Event::Finished`, a panic as `ApiError::Internal`, a cancel as nothing.
+    pub fn run_job(
+        &self,
+        id: RequestId,
+        job: impl Future<Output = Result<Registration, ApiError>> + Send + 'static,
+    ) {
+        let job = self.runtime.spawn(job);
         self.lock_running().insert(id, job.abort_handle());
         let sender = self.sender();
         let running = self.running.clone();

@@ -310,3 +310,78 @@ fn a_locked_keychain_still_allows_a_session_only_key() {
     harness.get_by_label("Save key").click();
     settle(&mut harness, |h| has_text(h, "NOT been saved"));
 }
+
+#[test]
+fn a_rate_limit_wait_shows_a_countdown_and_cancels_at_once() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "30"),
+        1,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::WaitingToRetry { .. })
+    });
+    assert!(
+        has_text(&harness, "Hero is busy — retrying in 30 s")
+            || has_text(&harness, "Hero is busy — retrying in 29 s")
+    );
+    // The window keeps answering while it waits: a frame is quick.
+    let started = std::time::Instant::now();
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+
+    let cancelled_at = std::time::Instant::now();
+    harness.get_by_label("Cancel (Esc)").click();
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Editing { .. })
+    });
+    assert!(cancelled_at.elapsed() < std::time::Duration::from_secs(1));
+    assert!(has_text(&harness, "Nothing was registered"));
+    // The form stays filled, so Enter sends it again.
+    assert_eq!(harness.state().intake().nhs_text, "999 000 0018");
+    assert_eq!(harness.state().intake().dob_text, "01/02/1992");
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn after_the_last_retry_the_message_says_nothing_was_registered() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+        4,
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Failed { .. })
+    });
+    assert!(has_text(&harness, "after 4 attempts"));
+    assert!(has_text(&harness, "nothing was registered"));
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn a_plain_http_custom_server_is_refused_in_the_window() {
+    let fixture = Fixture::new();
+    fixture.custom_server("http://hero.example.test");
+    let mut harness = fixture.harness();
+    harness.step();
+    assert!(has_text(&harness, "must start with https://"));
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
+}
