@@ -122,6 +122,7 @@ pub struct HeroIntakeApp {
     show_all_errors: bool,
     focus_request: Option<egui::Id>,
     pending_copy: Option<String>,
+    appearance_changed: bool,
     title_shown: String,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
@@ -139,7 +140,9 @@ impl HeroIntakeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         let ctx = cc.egui_ctx.clone();
         let waker: Waker = Arc::new(move || ctx.request_repaint());
-        Self::with_waker(waker, options)
+        let app = Self::with_waker(waker, options);
+        ui::apply_appearance(&cc.egui_ctx, &app.settings);
+        app
     }
 
     pub fn with_waker(waker: Waker, options: AppOptions) -> Self {
@@ -166,6 +169,7 @@ impl HeroIntakeApp {
             show_all_errors: false,
             focus_request: Some(ui::intake::nhs_field_id()),
             pending_copy: None,
+            appearance_changed: false,
             title_shown: String::new(),
             starting_up: true,
         };
@@ -498,6 +502,11 @@ impl HeroIntakeApp {
                     .delete_key(self.key_store.clone(), self.environment());
             }
             Action::SaveSettings => self.save_settings(),
+            Action::SetTheme(theme) => {
+                self.settings.theme = theme;
+                self.save_settings();
+                self.appearance_changed = true;
+            }
         }
     }
 
@@ -595,6 +604,15 @@ impl HeroIntakeApp {
 impl eframe::App for HeroIntakeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        if std::mem::take(&mut self.appearance_changed) {
+            ui::apply_appearance(ctx, &self.settings);
+        }
+        // Ctrl + / Ctrl - / Ctrl 0 are egui's own; remember the result.
+        let zoom = ctx.zoom_factor();
+        if (zoom - self.settings.zoom).abs() > 0.001 {
+            self.settings.zoom = zoom;
+            self.save_settings();
+        }
         let title = self.window_title();
         if title != self.title_shown {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

@@ -143,13 +143,26 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// Light or dark: by default whatever the operating system prefers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    #[default]
+    FollowSystem,
+    /// A high-contrast light theme.
+    Light,
+    Dark,
+}
+
 /// What persists between runs: never a key, never patient data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub environment: Environment,
     pub practice_group_ids: BTreeMap<Environment, String>,
     pub custom_base_url: String,
+    /// Text size on top of the OS scale factor (Ctrl + / Ctrl - / Ctrl 0).
+    pub zoom: f32,
+    pub theme: ThemeChoice,
 }
 
 impl Default for Settings {
@@ -158,6 +171,8 @@ impl Default for Settings {
             environment: Environment::Staging,
             practice_group_ids: BTreeMap::new(),
             custom_base_url: String::new(),
+            zoom: 1.0,
+            theme: ThemeChoice::FollowSystem,
         }
     }
 }

@@ -27,6 +27,50 @@ pub enum Action {
     SaveKey,
     RemoveKey,
     SaveSettings,
+    SetTheme(crate::config::ThemeChoice),
+}
+
+/// A light theme with black text and firm outlines, for low vision and bright desks.
+pub fn high_contrast_light() -> egui::Visuals {
+    let mut visuals = egui::Visuals::light();
+    let ink = Color32::BLACK;
+    visuals.override_text_color = Some(ink);
+    visuals.panel_fill = Color32::from_gray(250);
+    visuals.window_fill = Color32::from_gray(250);
+    visuals.extreme_bg_color = Color32::WHITE;
+    visuals.faint_bg_color = Color32::from_gray(235);
+    visuals.error_fg_color = Color32::from_rgb(0xa0, 0x00, 0x14);
+    visuals.warn_fg_color = Color32::from_rgb(0x8a, 0x4b, 0x00);
+    visuals.hyperlink_color = Color32::from_rgb(0x00, 0x3d, 0x99);
+    visuals.selection.bg_fill = Color32::from_rgb(0xb3, 0xd4, 0xff);
+    visuals.selection.stroke = egui::Stroke::new(1.0, ink);
+    let outline = egui::Stroke::new(1.0, Color32::from_gray(60));
+    visuals.widgets.noninteractive.fg_stroke = egui::Stroke::new(1.0, ink);
+    visuals.widgets.noninteractive.bg_stroke = egui::Stroke::new(1.0, Color32::from_gray(150));
+    for widget in [
+        &mut visuals.widgets.inactive,
+        &mut visuals.widgets.hovered,
+        &mut visuals.widgets.active,
+    ] {
+        widget.fg_stroke = egui::Stroke::new(1.5, ink);
+        widget.bg_stroke = outline;
+    }
+    visuals.widgets.inactive.weak_bg_fill = Color32::from_gray(225);
+    visuals.widgets.inactive.bg_fill = Color32::from_gray(225);
+    visuals.widgets.hovered.bg_stroke = egui::Stroke::new(2.0, ink);
+    visuals
+}
+
+/// Applies the saved theme and text size to the window.
+pub fn apply_appearance(ctx: &egui::Context, settings: &crate::config::Settings) {
+    use crate::config::ThemeChoice;
+    ctx.set_visuals_of(egui::Theme::Light, high_contrast_light());
+    ctx.set_theme(match settings.theme {
+        ThemeChoice::FollowSystem => egui::ThemePreference::System,
+        ThemeChoice::Light => egui::ThemePreference::Light,
+        ThemeChoice::Dark => egui::ThemePreference::Dark,
+    });
+    ctx.set_zoom_factor(settings.zoom.clamp(0.5, 3.0));
 }
 
 pub const ERROR_ICON: &str = "⚠";

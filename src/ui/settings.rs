@@ -121,6 +121,25 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
         ui.label("The key is kept in this computer's keychain, never in a file.");
     }
 
+    ui.add_space(8.0);
+    ui.label(RichText::new("Appearance").strong());
+    ui.horizontal_wrapped(|ui| {
+        use crate::config::ThemeChoice;
+        for (choice, label) in [
+            (ThemeChoice::FollowSystem, "Follow the system"),
+            (ThemeChoice::Light, "Light (high contrast)"),
+            (ThemeChoice::Dark, "Dark"),
+        ] {
+            let selected = view.settings.theme == choice;
+            if ui.selectable_label(selected, label).clicked() && !selected {
+                actions.push(Action::SetTheme(choice));
+            }
+        }
+    });
+    ui.label(
+        "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
+    );
+
     match view.message {
         Some(Ok(text)) => {
             ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));

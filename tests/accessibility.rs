@@ -1,0 +1,190 @@
+//! Keyboard-only use, screen-reader labels, text size and theme.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use egui::{Key, Role};
+use egui_kittest::kittest::Queryable;
+use hero_intake::config::ThemeChoice;
+use hero_intake::state::Phase;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn registering_server(fixture: &Fixture) -> MockServer {
+    fixture.runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "4242"})),
+            )
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+/// One key (or chord) as a keyboard sends it: one frame each.
+fn press(
+    harness: &mut egui_kittest::Harness<'static, hero_intake::app::HeroIntakeApp>,
+    key: Key,
+    modifiers: egui::Modifiers,
+    count: &mut usize,
+) {
+    harness.event(egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers,
+    });
+    harness.step();
+    *count += 1;
+}
+
+fn type_keys(
+    harness: &mut egui_kittest::Harness<'static, hero_intake::app::HeroIntakeApp>,
+    text: &str,
+    count: &mut usize,
+) {
+    for c in text.chars() {
+        harness.event(egui::Event::Text(c.to_string()));
+        harness.step();
+        *count += 1;
+    }
+}
+
+#[test]
+fn a_whole_intake_needs_only_the_keyboard() {
+    let fixture = Fixture::new();
+    let server = registering_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    let mut keystrokes = 0;
+
+    type_keys(&mut harness, "9990000018", &mut keystrokes);
+    press(
+        &mut harness,
+        Key::Tab,
+        egui::Modifiers::NONE,
+        &mut keystrokes,
+    );
+    type_keys(&mut harness, "01021992", &mut keystrokes);
+    press(
+        &mut harness,
+        Key::Enter,
+        egui::Modifiers::NONE,
+        &mut keystrokes,
+    );
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Registered { .. })
+    });
+    harness.event(egui::Event::Key {
+        key: Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    keystrokes += 1;
+    assert_eq!(step_until_copied(&mut harness).as_deref(), Some("4242"));
+    // 10 digits, Tab, 8 digits, Enter, Ctrl+C.
+    assert_eq!(keystrokes, 21);
+
+    // And on to the next patient with one key, ready to type.
+    press(
+        &mut harness,
+        Key::Escape,
+        egui::Modifiers::NONE,
+        &mut keystrokes,
+    );
+    harness.step();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "NHS number")
+            .is_focused()
+    );
+}
+
+#[test]
+fn every_control_is_found_by_its_visible_label_and_role() {
+    let fixture = Fixture::new();
+    let server = registering_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    harness.get_by_role_and_label(Role::TextInput, "NHS number");
+    harness.get_by_role_and_label(Role::TextInput, "Date of birth");
+    harness.get_by_role_and_label(Role::Button, "Register (Enter)");
+    harness.get_by_role_and_label(Role::Button, "Settings (Ctrl+,)");
+
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Registered { .. })
+    });
+    harness.get_by_role_and_label(Role::TextInput, "Patient ID");
+    harness.get_by_role_and_label(Role::Button, "Copy (Ctrl+C)");
+    harness.get_by_role_and_label(Role::Button, "Next patient (Esc)");
+
+    harness.get_by_label("Settings (Ctrl+,)").click();
+    harness.step();
+    harness.step();
+    harness.get_by_role_and_label(Role::PasswordInput, "API key");
+    harness.get_by_role_and_label(Role::TextInput, "Practice group ID");
+    harness.get_by_role_and_label(Role::TextInput, "Server address");
+    harness.get_by_role_and_label(Role::Button, "Save key");
+    harness.get_by_role_and_label(Role::Button, "Done (Esc)");
+}
+
+#[test]
+fn text_size_is_remembered_between_runs() {
+    let fixture = Fixture::new();
+    let server = registering_server(&fixture);
+    fixture.custom_server(&server.uri());
+    {
+        let mut harness = fixture.harness();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
+        harness.step();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
+        harness.step();
+        harness.step();
+        assert!((harness.ctx.zoom_factor() - 1.2).abs() < 0.01);
+    }
+    let saved = fixture.settings_file().load();
+    assert!((saved.zoom - 1.2).abs() < 0.01, "saved zoom {}", saved.zoom);
+    let mut harness = fixture.harness();
+    harness.step();
+    assert!((harness.ctx.zoom_factor() - 1.2).abs() < 0.01);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Num0);
+    harness.step();
+    harness.step();
+    assert!((fixture.settings_file().load().zoom - 1.0).abs() < 0.01);
+}
+
+#[test]
+fn the_high_contrast_light_theme_is_chosen_in_settings_and_kept() {
+    let fixture = Fixture::new();
+    let server = registering_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    assert_eq!(
+        fixture.settings_file().load().theme,
+        ThemeChoice::FollowSystem
+    );
+    harness.get_by_label("Settings (Ctrl+,)").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Light (high contrast)").click();
+    harness.step();
+    harness.step();
+    assert_eq!(fixture.settings_file().load().theme, ThemeChoice::Light);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+    assert_eq!(
+        harness
+            .ctx
+            .style_of(egui::Theme::Light)
+            .visuals
+            .override_text_color,
+        Some(egui::Color32::BLACK)
+    );
+}
