@@ -13,6 +13,7 @@ use crate::config::{BaseUrl, Environment, Overrides, Settings, SettingsFile};
 use crate::sandbox::{DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 use crate::state::{Command, Intake, Phase};
+use crate::ui::shift::{ShiftEntry, ShiftOutcome};
 use crate::ui::{self, Action};
 use crate::worker::{Event, Waker, Worker};
 
@@ -123,6 +124,12 @@ pub struct HeroIntakeApp {
     focus_request: Option<egui::Id>,
     pending_copy: Option<String>,
     appearance_changed: bool,
+    /// Open when Hero rejected the key and the user chose to fix it in place.
+    key_fix: Option<ui::KeyFix>,
+    /// Send the form again once the new key is saved.
+    resend_after_key_saved: bool,
+    shift: Vec<ShiftEntry>,
+    show_shift: bool,
     title_shown: String,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
@@ -170,6 +177,10 @@ impl HeroIntakeApp {
             focus_request: Some(ui::intake::nhs_field_id()),
             pending_copy: None,
             appearance_changed: false,
+            key_fix: None,
+            resend_after_key_saved: false,
+            shift: Vec::new(),
+            show_shift: true,
             title_shown: String::new(),
             starting_up: true,
         };
@@ -180,6 +191,16 @@ impl HeroIntakeApp {
     /// Still reading the keychain or starting the demo server.
     pub fn is_loading(&self) -> bool {
         self.key == KeyState::Loading || self.sandbox == Sandbox::Starting
+    }
+
+    /// The last message on the Settings screen (or under the in-place key fix).
+    pub fn settings_message(&self) -> Option<&Result<String, String>> {
+        self.settings_message.as_ref()
+    }
+
+    /// This shift's list, oldest first.
+    pub fn shift(&self) -> &[ShiftEntry] {
+        &self.shift
     }
 
     pub fn screen(&self) -> Screen {
@@ -314,10 +335,29 @@ impl HeroIntakeApp {
                 self.intake.on_progress(id, progress, Instant::now());
             }
             Event::Finished { id, result } => {
+                let entry = self.shift_entry(&result);
+                let was_current = self.intake.is_busy();
                 if let Some(command) = self.intake.on_finished(id, result) {
                     self.run(command);
                 }
+                if was_current && !self.intake.is_busy() {
+                    self.shift.extend(entry);
+                }
                 self.after_result();
+            }
+            Event::ConnectionChecked(result) => {
+                self.settings_message = Some(match result {
+                    Ok(group) => Ok(match group.name {
+                        Some(name) => format!(
+                            "Connected: the server address, API key and practice group ID all work ({name})."
+                        ),
+                        None => {
+                            "Connected: the server address, API key and practice group ID all work."
+                                .to_owned()
+                        }
+                    }),
+                    Err(error) => Err(crate::api::describe_check_failure(&error)),
+                });
             }
             Event::KeyLoaded {
                 environment,
@@ -344,20 +384,27 @@ impl HeroIntakeApp {
                 if environment != self.environment() {
                     return;
                 }
-                match result {
+                let usable = match result {
                     Ok(()) => {
                         self.key = KeyState::Saved(key);
                         self.settings_message =
                             Some(Ok("Key saved in this computer's keychain.".into()));
+                        true
                     }
                     Err(KeyStoreError::Unavailable) => {
                         self.key = KeyState::SessionOnly(key);
                         self.settings_message = Some(Err("This computer's keychain can't be reached, so the key will be used only until Hero Intake closes. It has NOT been saved.".into()));
+                        true
                     }
                     Err(KeyStoreError::Rejected) => {
                         self.settings_message =
                             Some(Err("The keychain refused to store this key.".into()));
+                        false
                     }
+                };
+                if std::mem::take(&mut self.resend_after_key_saved) && usable {
+                    self.key_fix = None;
+                    self.apply(Action::Submit);
                 }
             }
             Event::KeyDeleted {
@@ -449,6 +496,7 @@ impl HeroIntakeApp {
             }
             Action::NextPatient => {
                 if self.intake.next_patient() {
+                    self.key_fix = None;
                     self.show_all_errors = false;
                     self.focus_request = Some(ui::intake::nhs_field_id());
                 }
@@ -502,12 +550,105 @@ impl HeroIntakeApp {
                     .delete_key(self.key_store.clone(), self.environment());
             }
             Action::SaveSettings => self.save_settings(),
+            Action::TestConnection => {
+                self.save_settings();
+                match self
+                    .connection()
+                    .map(|c| HeroClient::with_options(c, self.timeouts, RetryPolicy::none()))
+                {
+                    Ok(Ok(client)) => {
+                        self.settings_message = Some(Ok("Checking…".into()));
+                        self.worker.check_connection(client);
+                    }
+                    Ok(Err(e)) => self.settings_message = Some(Err(e.cause())),
+                    Err(problem) => self.settings_message = Some(Err(problem)),
+                }
+            }
+            Action::OpenKeyFix => {
+                self.key_fix = Some(ui::KeyFix {
+                    key_text: String::new(),
+                    practice_group_text: self
+                        .settings
+                        .practice_group_id(self.environment())
+                        .to_owned(),
+                });
+                self.focus_request = Some(ui::result::key_fix_field_id());
+            }
+            Action::SaveKeyAndResend => self.save_key_and_resend(),
+            Action::CopyText(text) => self.pending_copy = Some(text),
+            Action::OpenLink(url) => {
+                if let Err(why) = self.opener.open(&url) {
+                    tracing::warn!(%why, "link from the shift list not opened");
+                }
+            }
+            Action::ClearShift => self.shift.clear(),
+            Action::ToggleShift => self.show_shift = !self.show_shift,
             Action::SetTheme(theme) => {
                 self.settings.theme = theme;
                 self.save_settings();
                 self.appearance_changed = true;
             }
         }
+    }
+
+    fn save_key_and_resend(&mut self) {
+        let Some(fix) = &self.key_fix else {
+            return;
+        };
+        let environment = self.environment();
+        let group = fix.practice_group_text.trim().to_owned();
+        let key_text = fix.key_text.clone();
+        if !group.is_empty() && group != self.settings.practice_group_id(environment) {
+            self.settings.practice_group_ids.insert(environment, group);
+            self.save_settings();
+        }
+        if key_text.trim().is_empty() {
+            // Only the practice group changed: send again straight away.
+            self.key_fix = None;
+            self.apply(Action::Submit);
+            return;
+        }
+        match ApiKey::parse(&key_text) {
+            Ok(key) => {
+                self.resend_after_key_saved = true;
+                self.worker
+                    .save_key(self.key_store.clone(), environment, key);
+                if let Some(fix) = &mut self.key_fix {
+                    fix.key_text.clear();
+                }
+            }
+            Err(e) => self.settings_message = Some(Err(e.to_string())),
+        }
+    }
+
+    /// What the shift list records for a result, before the state machine takes it.
+    fn shift_entry(
+        &self,
+        result: &Result<crate::api::Registration, crate::api::ApiError>,
+    ) -> Option<ShiftEntry> {
+        let query = self.intake.last_sent()?;
+        let outcome = match result {
+            Ok(crate::api::Registration::Registered { patient_id }) => ShiftOutcome::Registered {
+                patient_id: patient_id.as_str().to_owned(),
+            },
+            Ok(crate::api::Registration::VerificationRequired { login_url, .. }) => {
+                ShiftOutcome::VerificationRequired {
+                    login_url: login_url.clone(),
+                    can_open: crate::state::is_safe_login_url(
+                        login_url,
+                        self.environment() == Environment::Demo,
+                    ),
+                }
+            }
+            Err(error) => ShiftOutcome::NotRegistered {
+                cause: error.cause(),
+            },
+        };
+        Some(ShiftEntry {
+            at: jiff::Zoned::now().strftime("%H:%M").to_string(),
+            masked_nhs_number: query.nhs_number.masked(),
+            outcome,
+        })
     }
 
     fn set_environment(&mut self, environment: Environment) {
@@ -595,6 +736,16 @@ impl HeroIntakeApp {
                 if self.screen != Screen::Settings && ui.button("Settings (Ctrl+,)").clicked() {
                     action = Some(Action::OpenSettings);
                 }
+                if self.screen == Screen::Intake {
+                    let label = if self.show_shift {
+                        "Hide this shift's list".to_owned()
+                    } else {
+                        format!("This shift ({})", self.shift.len())
+                    };
+                    if ui.button(label).clicked() {
+                        action = Some(Action::ToggleShift);
+                    }
+                }
             });
         });
         action
@@ -635,6 +786,12 @@ impl eframe::App for HeroIntakeApp {
                     .small(),
             );
         });
+        if self.show_shift && self.screen == Screen::Intake {
+            egui::Panel::right("shift")
+                .resizable(true)
+                .default_size(280.0)
+                .show(ui, |ui| actions.extend(ui::shift::show(ui, &self.shift)));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| match self.screen {
                 Screen::Welcome => {
@@ -713,6 +870,7 @@ impl HeroIntakeApp {
                 today: crate::patient::today(),
                 show_all_errors: self.show_all_errors,
                 ready_to_send: connection.is_ok(),
+                enter_submits: self.key_fix.is_none(),
             },
         ));
         ui.separator();
@@ -721,6 +879,12 @@ impl HeroIntakeApp {
             &self.intake,
             environment == Environment::Demo,
             Instant::now(),
+            self.key_fix.as_mut(),
         ));
+        if let Some(Err(problem)) = &self.settings_message
+            && self.key_fix.is_some()
+        {
+            ui::error_line(ui, problem);
+        }
     }
 }

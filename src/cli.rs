@@ -66,6 +66,14 @@ pub enum CliCommand {
         #[arg(long)]
         allow_bad_check_digit: bool,
     },
+    /// Check the server address, API key and practice group ID without registering
+    /// anyone. Exit 0 when all is well.
+    Check {
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
     Sandbox {
         #[arg(long, default_value_t = 8719)]
@@ -110,6 +118,11 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
                 environment.map(Environment::from),
                 allow_bad_check_digit,
             ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Check { environment, json } => {
+            let outcome = runtime.block_on(check(environment.map(Environment::from)));
             print_outcome(&outcome, json);
             ExitCode::from(outcome.code)
         }
@@ -209,6 +222,70 @@ async fn register(
             code: 0,
         },
         Err(e) => api_error_outcome(&e),
+    }
+}
+
+async fn check(environment: Option<Environment>) -> Outcome {
+    let overrides = Overrides::from_env();
+    let settings = SettingsFile::standard().load();
+    let environment = match (environment, &overrides.base_url) {
+        (Some(env), _) => env,
+        (None, Some(_)) => Environment::Custom,
+        (None, None) => settings.environment,
+    };
+    let connection = if environment == Environment::Demo {
+        match sandbox::spawn(0, SandboxOptions::default()).await {
+            Ok(running) => demo_connection(running.base_url),
+            Err(e) => {
+                return error_outcome(
+                    None,
+                    &format!("The demo server couldn't start: {e}"),
+                    "Try again.",
+                    EXIT_NO_ANSWER,
+                );
+            }
+        }
+    } else {
+        match connection_for(environment, &overrides, &settings).await {
+            Ok(c) => c,
+            Err(outcome) => return outcome,
+        }
+    };
+    let base = connection.base_url.as_str().to_owned();
+    let client = match HeroClient::with_options(
+        connection,
+        crate::api::Timeouts::default(),
+        crate::api::RetryPolicy::none(),
+    ) {
+        Ok(c) => c,
+        Err(e) => return api_error_outcome(&e),
+    };
+    match client.check_connection().await {
+        Ok(group) => {
+            let name = group.name.clone().unwrap_or_default();
+            Outcome {
+                json: json!({"outcome": "ok", "base_url": base, "practice_group": group.name}),
+                text: format!(
+                    "Connected to {base}: the API key and practice group ID work. {name}"
+                )
+                .trim_end()
+                .to_owned(),
+                to_stderr: false,
+                code: 0,
+            }
+        }
+        Err(e) => {
+            let code = match e.class() {
+                ErrorClass::Refused => EXIT_REFUSED,
+                ErrorClass::NoAnswer => EXIT_NO_ANSWER,
+            };
+            error_outcome(
+                e.status(),
+                &crate::api::describe_check_failure(&e),
+                &e.fix(),
+                code,
+            )
+        }
     }
 }
 

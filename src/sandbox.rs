@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::api::types::{
-    API_KEY_HEADER, ErrorBody, ErrorMessage, PRACTICE_GROUP_HEADER, REGISTER_PDS_PATH,
+    API_KEY_HEADER, ErrorBody, ErrorMessage, ME_PATH, PRACTICE_GROUP_HEADER, REGISTER_PDS_PATH,
     ValidationIssue,
 };
 use crate::config::BaseUrl;
@@ -170,6 +170,7 @@ pub async fn spawn_local() -> std::io::Result<BaseUrl> {
 fn router(state: AppState) -> Router {
     Router::new()
         .route(REGISTER_PDS_PATH, post(register_pds))
+        .route(ME_PATH, get(me))
         .route("/verify/{token}", get(verify_page))
         .route("/", get(index_page))
         .with_state(state)
@@ -205,16 +206,32 @@ fn demo_patient_id(digits: &str) -> String {
     format!("DEMO-{:06}", hash % 1_000_000)
 }
 
-async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
+/// The demo credentials, checked as Hero checks real ones.
+fn credentials_refusal(headers: &HeaderMap) -> Option<Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if header(API_KEY_HEADER) != Some(DEMO_API_KEY) {
-        return error(StatusCode::UNAUTHORIZED, "Invalid API key");
+        return Some(error(StatusCode::UNAUTHORIZED, "Invalid API key"));
     }
     if header(PRACTICE_GROUP_HEADER) != Some(DEMO_PRACTICE_GROUP_ID) {
-        return error(
+        return Some(error(
             StatusCode::FORBIDDEN,
             "API key has no access to this practice group",
-        );
+        ));
+    }
+    None
+}
+
+async fn me(headers: HeaderMap) -> Response {
+    if let Some(refused) = credentials_refusal(&headers) {
+        return refused;
+    }
+    Json(json!({ "id": DEMO_PRACTICE_GROUP_ID, "name": "Demo Practice (not real)" }))
+        .into_response()
+}
+
+async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
+    if let Some(refused) = credentials_refusal(&headers) {
+        return refused;
     }
     let Ok(request) = serde_json::from_str::<serde_json::Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "Body must be JSON");

@@ -306,6 +306,11 @@ impl Intake {
         }
     }
 
+    /// The patient last sent, for the shift list (shown masked there).
+    pub fn last_sent(&self) -> Option<&PatientQuery> {
+        self.sent.as_ref()
+    }
+
     pub fn record_opened(&mut self, result: Result<(), String>) {
         if let Phase::VerificationRequired { opened, .. } = &mut self.phase {
             *opened = Some(result);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::task::AbortHandle;
 
-use crate::api::{ApiError, HeroClient, Progress, Registration};
+use crate::api::{ApiError, HeroClient, PracticeGroup, Progress, Registration};
 use crate::config::{BaseUrl, Environment};
 use crate::patient::PatientQuery;
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
@@ -42,6 +42,7 @@ pub enum Event {
         result: Result<(), KeyStoreError>,
     },
     SandboxStarted(Result<BaseUrl, String>),
+    ConnectionChecked(Result<PracticeGroup, ApiError>),
 }
 
 pub struct Worker {
@@ -170,6 +171,15 @@ impl Worker {
                 environment,
                 result,
             });
+        });
+    }
+
+    /// Checks address, key and practice group without registering anyone.
+    pub fn check_connection(&self, client: HeroClient) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let result = client.check_connection().await;
+            sender.send(Event::ConnectionChecked(result));
         });
     }
 

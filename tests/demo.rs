@@ -203,3 +203,23 @@ fn the_window_shows_every_demo_outcome() {
     assert_eq!(opened.len(), 1);
     assert!(opened[0].starts_with("http://127.0.0.1:"), "{opened:?}");
 }
+
+#[test]
+fn after_try_the_demo_typing_goes_straight_into_the_nhs_number() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness, |h| {
+        h.state().screen() == Screen::Intake && h.state().connection().is_ok()
+    });
+    harness.step();
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "NHS number")
+            .is_focused()
+    );
+    harness.event(egui::Event::Text("9990000018".into()));
+    harness.step();
+    assert_eq!(harness.state().intake().nhs_text, "9990000018");
+}

@@ -47,6 +47,8 @@ pub enum ApiError {
     Tls,
     #[error("Hero's answer couldn't be read: {}", describe_body_problem(*problem))]
     BadResponse { problem: BodyProblem },
+    #[error("The server answered, but not as Hero's API does (no /v1/me)")]
+    NotHeroApi,
     #[error("Something went wrong inside Hero Intake while sending")]
     Internal,
 }
@@ -105,6 +107,7 @@ impl ApiError {
             Self::RateLimitWaitTooLong { .. } => "Try this patient again after that time.".into(),
             Self::ServerError { .. } => "Wait a few minutes, then press Enter to try again. If it keeps happening, contact Hero support.".into(),
             Self::UnexpectedStatus { .. } | Self::BadResponse { .. } => "Press Enter to try again. If it keeps happening, check the environment in Settings, or contact Hero support.".into(),
+            Self::NotHeroApi => "Check the server address in Settings.".into(),
             Self::Redirected => "Check the base URL in Settings.".into(),
             Self::Unreachable | Self::AddressNotFound | Self::ConnectionDropped { .. } => {
                 "Check this computer's internet connection, then press Enter to try again.".into()
@@ -153,5 +156,19 @@ impl ApiError {
     /// Whether the API key or practice group in Settings is the thing to fix.
     pub fn is_credentials_problem(&self) -> bool {
         matches!(self, Self::Unauthorized | Self::Forbidden)
+    }
+}
+
+/// The connection check's verdict in plain words: which setting is wrong.
+pub fn describe_check_failure(error: &ApiError) -> String {
+    match error {
+        ApiError::Unauthorized => "The API key is wrong: Hero did not accept it. Check it is the key for this environment (staging and production keys differ).".into(),
+        ApiError::Forbidden => "The API key works, but the practice group ID is wrong for it: check the practice group ID.".into(),
+        ApiError::NotHeroApi
+        | ApiError::Redirected
+        | ApiError::Tls
+        | ApiError::AddressNotFound
+        | ApiError::Unreachable => format!("The server address is wrong or can't be reached: {}.", error.cause()),
+        other => format!("{}. {}", other.cause(), other.fix()),
     }
 }

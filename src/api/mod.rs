@@ -9,9 +9,9 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
-pub use error::{ApiError, ErrorClass};
+pub use error::{ApiError, ErrorClass, describe_check_failure};
 pub use retry::RetryPolicy;
-pub use types::{PatientId, Registration, RequestField};
+pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 
 use crate::config::BaseUrl;
 use crate::patient::PatientQuery;
@@ -182,6 +182,32 @@ impl HeroClient {
                 reason,
             });
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Checks the address, key and practice group without registering anyone:
+    /// `GET /v1/me` ("the authenticated practice group"). One attempt, no retries.
+    pub async fn check_connection(&self) -> Result<PracticeGroup, ApiError> {
+        let url = self.connection.base_url.join(types::ME_PATH);
+        let response = self
+            .http
+            .get(url)
+            .headers(self.headers().map_err(|f| f.error)?)
+            .send()
+            .await
+            .map_err(|e| classify_transport(&e.without_url()).error)?;
+        let status = response.status();
+        tracing::debug!(
+            status = status.as_u16(),
+            "Hero answered the connection check"
+        );
+        let body = read_capped(response).await.map_err(|f| f.error)?;
+        match status.as_u16() {
+            200..=299 => Ok(types::parse_practice_group(&body)),
+            404 => Err(ApiError::NotHeroApi),
+            _ => Err(interpret(status, None, &body)
+                .err()
+                .map_or(ApiError::Internal, |f| f.error)),
         }
     }
 

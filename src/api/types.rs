@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::patient::PatientQuery;
 
 pub const REGISTER_PDS_PATH: &str = "/v1/patients/register_pds";
+/// "Retrieves information regarding the authenticated Practice Group" (Hero API index).
+pub const ME_PATH: &str = "/v1/me";
 pub const API_KEY_HEADER: &str = "x-api-key";
 pub const PRACTICE_GROUP_HEADER: &str = "x-practice-group-id";
 
@@ -194,4 +196,19 @@ pub fn blamed_fields(body: &[u8]) -> Vec<RequestField> {
 pub enum RequestField {
     NhsNumber,
     DateOfBirth,
+}
+
+/// What `GET /v1/me` says about the practice group the key acts for. Hero documents
+/// the endpoint but not its body, so every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeGroup {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Any 2xx body counts as success; the name is shown when there is one.
+pub fn parse_practice_group(body: &[u8]) -> PracticeGroup {
+    serde_json::from_slice(body).unwrap_or_default()
 }

@@ -13,6 +13,7 @@ pub const NHS_FIELD_LABEL: &str = "NHS number";
 pub const DOB_FIELD_LABEL: &str = "Date of birth";
 
 const FIELD_SIZE: [f32; 2] = [230.0, 34.0];
+const LABEL_SIZE: [f32; 2] = [130.0, 34.0];
 
 pub fn nhs_field_id() -> Id {
     Id::unique("nhs_number_field")
@@ -29,6 +30,8 @@ pub struct FormView<'a> {
     /// Show messages for empty fields too (after the user pressed Enter).
     pub show_all_errors: bool,
     pub ready_to_send: bool,
+    /// False while another field (the in-place key fix) owns Enter.
+    pub enter_submits: bool,
 }
 
 pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
@@ -38,70 +41,75 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
     let to_correct = view.intake.fields_to_correct();
     let field_font = egui::TextStyle::Heading;
 
-    egui::Grid::new("intake_form")
-        .num_columns(3)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            let label = ui.label(RichText::new(NHS_FIELD_LABEL).size(18.0));
-            let nhs = ui.add_sized(
-                FIELD_SIZE,
-                TextEdit::singleline(&mut view.intake.nhs_text)
-                    .id(nhs_field_id())
-                    .font(field_font.clone())
-                    .hint_text("e.g. 999 000 0018")
-                    .interactive(editable),
-            );
-            let nhs = nhs.labelled_by(label.id);
-            let nhs_touched = !view.intake.nhs_text.trim().is_empty();
-            match &check.nhs_number {
-                Ok(number) if number.check_digit_ok() => {
-                    ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", number.formatted()));
-                }
-                Ok(_) => {
-                    error_line(
-                        ui,
-                        "Check digit doesn't match: sending anyway (test system)",
-                    );
-                }
-                Err(e) if nhs_touched || view.show_all_errors => {
-                    error_line(ui, &e.to_string());
-                }
-                Err(_) => {
-                    ui.label("");
-                }
+    // Plain rows, not a Grid: a Grid hides its first frame, which would drop the focus.
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            LABEL_SIZE,
+            egui::Label::new(RichText::new(NHS_FIELD_LABEL).size(18.0)),
+        );
+        let nhs = ui.add_sized(
+            FIELD_SIZE,
+            TextEdit::singleline(&mut view.intake.nhs_text)
+                .id(nhs_field_id())
+                .font(field_font.clone())
+                .hint_text("e.g. 999 000 0018")
+                .interactive(editable),
+        );
+        let nhs = nhs.labelled_by(label.id);
+        let nhs_touched = !view.intake.nhs_text.trim().is_empty();
+        match &check.nhs_number {
+            Ok(number) if number.check_digit_ok() => {
+                ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", number.formatted()));
             }
-            if to_correct.contains(&RequestField::NhsNumber) && editable {
-                nhs.highlight();
+            Ok(_) => {
+                error_line(
+                    ui,
+                    "Check digit doesn't match: sending anyway (test system)",
+                );
             }
-            ui.end_row();
-
-            let label = ui.label(RichText::new(DOB_FIELD_LABEL).size(18.0));
-            let dob = ui.add_sized(
-                FIELD_SIZE,
-                TextEdit::singleline(&mut view.intake.dob_text)
-                    .id(dob_field_id())
-                    .font(field_font)
-                    .hint_text("dd/mm/yyyy")
-                    .interactive(editable),
-            );
-            let dob = dob.labelled_by(label.id);
-            let dob_touched = !view.intake.dob_text.trim().is_empty();
-            match &check.dob {
-                Ok(date) => {
-                    ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", date.in_words()));
-                }
-                Err(e) if dob_touched || view.show_all_errors => {
-                    error_line(ui, &e.to_string());
-                }
-                Err(_) => {
-                    ui.label("");
-                }
+            Err(e) if nhs_touched || view.show_all_errors => {
+                error_line(ui, &e.to_string());
             }
-            if to_correct.contains(&RequestField::DateOfBirth) && editable {
-                dob.highlight();
+            Err(_) => {
+                ui.label("");
             }
-            ui.end_row();
-        });
+        }
+        if to_correct.contains(&RequestField::NhsNumber) && editable {
+            nhs.highlight();
+        }
+    });
+    ui.add_space(6.0);
+    // Plain rows, not a Grid: a Grid hides its first frame, which would drop the focus.
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            LABEL_SIZE,
+            egui::Label::new(RichText::new(DOB_FIELD_LABEL).size(18.0)),
+        );
+        let dob = ui.add_sized(
+            FIELD_SIZE,
+            TextEdit::singleline(&mut view.intake.dob_text)
+                .id(dob_field_id())
+                .font(field_font)
+                .hint_text("dd/mm/yyyy")
+                .interactive(editable),
+        );
+        let dob = dob.labelled_by(label.id);
+        let dob_touched = !view.intake.dob_text.trim().is_empty();
+        match &check.dob {
+            Ok(date) => {
+                ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", date.in_words()));
+            }
+            Err(e) if dob_touched || view.show_all_errors => {
+                error_line(ui, &e.to_string());
+            }
+            Err(_) => {
+                ui.label("");
+            }
+        }
+        if to_correct.contains(&RequestField::DateOfBirth) && editable {
+            dob.highlight();
+        }
+    });
 
     let check_digit_failed = matches!(&check.nhs_number, Err(e) if e.is_check_digit_failure())
         || view.intake.send_despite_check_digit;
@@ -127,7 +135,7 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
         if ui.add_enabled(can_send, button).clicked() {
             actions.push(Action::Submit);
         }
-        if ui.input(|i| i.key_pressed(Key::Enter)) {
+        if view.enter_submits && ui.input(|i| i.key_pressed(Key::Enter)) {
             actions.push(Action::Submit);
         }
     }

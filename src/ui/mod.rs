@@ -4,6 +4,7 @@
 pub mod intake;
 pub mod result;
 pub mod settings;
+pub mod shift;
 pub mod welcome;
 
 use egui::{Color32, RichText};
@@ -28,6 +29,26 @@ pub enum Action {
     RemoveKey,
     SaveSettings,
     SetTheme(crate::config::ThemeChoice),
+    TestConnection,
+    OpenKeyFix,
+    SaveKeyAndResend,
+    CopyText(String),
+    OpenLink(String),
+    ClearShift,
+    ToggleShift,
+}
+
+/// The fields shown in place when Hero rejects the key or practice group.
+#[derive(Default)]
+pub struct KeyFix {
+    pub key_text: String,
+    pub practice_group_text: String,
+}
+
+impl std::fmt::Debug for KeyFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyFix(<redacted>)")
+    }
 }
 
 /// A light theme with black text and firm outlines, for low vision and bright desks.

@@ -4,14 +4,20 @@ use std::time::{Duration, Instant};
 
 use egui::{RichText, TextEdit};
 
-use super::{Action, ERROR_ICON, OK_ICON, error_color, error_line, ok_color};
+use super::{Action, ERROR_ICON, KeyFix, OK_ICON, error_color, error_line, ok_color};
 use crate::api::WaitReason;
 use crate::state::{Intake, Phase};
 
 pub const PATIENT_ID_LABEL: &str = "Patient ID";
 pub const LOGIN_URL_LABEL: &str = "Verification link";
 
-pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec<Action> {
+pub fn show(
+    ui: &mut egui::Ui,
+    intake: &Intake,
+    demo: bool,
+    now: Instant,
+    key_fix: Option<&mut KeyFix>,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     let not_real = if demo {
         " (demo: not a real patient)"
@@ -60,6 +66,9 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
                 )
                 .labelled_by(label.id);
             });
+            ui.label(
+                "Hero found this patient's existing record, or created one from their NHS (PDS) details.",
+            );
             ui.horizontal(|ui| {
                 if ui
                     .add(egui::Button::new(RichText::new("Copy (Ctrl+C)").size(18.0)))
@@ -125,8 +134,20 @@ pub fn show(ui: &mut egui::Ui, intake: &Intake, demo: bool, now: Instant) -> Vec
                 RichText::new(format!("{ERROR_ICON} {}", error.cause())).size(18.0),
             );
             ui.label(RichText::new(format!("What to do: {}", error.fix())).size(16.0));
-            if error.is_credentials_problem() && ui.button("Open Settings (Ctrl+,)").clicked() {
-                actions.push(Action::OpenSettings);
+            if error.is_credentials_problem() {
+                match key_fix {
+                    Some(fix) => key_fix_fields(ui, fix, &mut actions),
+                    None => {
+                        ui.horizontal(|ui| {
+                            if ui.button("Enter a new key").clicked() {
+                                actions.push(Action::OpenKeyFix);
+                            }
+                            if ui.button("Open Settings (Ctrl+,)").clicked() {
+                                actions.push(Action::OpenSettings);
+                            }
+                        });
+                    }
+                }
             }
             next_patient_button(ui, &mut actions);
         }
@@ -151,4 +172,43 @@ fn next_patient_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     {
         actions.push(Action::NextPatient);
     }
+}
+
+pub const NEW_KEY_LABEL: &str = "New API key";
+pub const NEW_GROUP_LABEL: &str = "Practice group ID (if it changed)";
+
+/// Fix a rejected key where it happened: the form stays as typed and is sent again.
+fn key_fix_fields(ui: &mut egui::Ui, fix: &mut KeyFix, actions: &mut Vec<Action>) {
+    // Plain rows, not a Grid: a new Grid hides its first frame, which would drop the focus.
+    let key = ui
+        .horizontal(|ui| {
+            let label = ui.label(NEW_KEY_LABEL);
+            ui.add_sized(
+                [320.0, 24.0],
+                TextEdit::singleline(&mut fix.key_text)
+                    .password(true)
+                    .id(key_fix_field_id()),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
+    let group = ui
+        .horizontal(|ui| {
+            let label = ui.label(NEW_GROUP_LABEL);
+            ui.add_sized(
+                [320.0, 24.0],
+                TextEdit::singleline(&mut fix.practice_group_text),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
+    let enter =
+        (key.lost_focus() || group.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if ui.button("Save and send again (Enter)").clicked() || enter {
+        actions.push(Action::SaveKeyAndResend);
+    }
+}
+
+pub fn key_fix_field_id() -> egui::Id {
+    egui::Id::unique("key_fix_field")
 }

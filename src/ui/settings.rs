@@ -120,6 +120,16 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
         });
         ui.label("The key is kept in this computer's keychain, never in a file.");
     }
+    ui.add_space(8.0);
+    if ui
+        .button("Test connection")
+        .on_hover_text(
+            "Checks the server address, API key and practice group ID without registering anyone",
+        )
+        .clicked()
+    {
+        actions.push(Action::TestConnection);
+    }
 
     ui.add_space(8.0);
     ui.label(RichText::new("Appearance").strong());
