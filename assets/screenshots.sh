@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refreshes the README screenshots: runs the real app under Xvfb in demo mode,
 # types like a receptionist (xdotool) and captures each state (imagemagick).
-# Needs: xvfb xdotool imagemagick libgl1-mesa-dri (apt-get install -y …).
+# Needs: xvfb x11-utils xdotool imagemagick libgl1-mesa-dri (apt-get install -y …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-target/release/hero-intake}
@@ -12,9 +12,10 @@ unset WAYLAND_DISPLAY
 mkdir -p "$XDG_CONFIG_HOME/hero-intake"
 echo '{"environment":"Demo"}' > "$XDG_CONFIG_HOME/hero-intake/settings.json"
 
-Xvfb :97 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
 export DISPLAY=:97
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 "$BIN" >/dev/null 2>&1 &
 APP=$!
 trap 'kill $APP $XVFB 2>/dev/null || true' EXIT

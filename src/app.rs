@@ -789,7 +789,7 @@ impl eframe::App for HeroIntakeApp {
         if self.show_shift && self.screen == Screen::Intake {
             egui::Panel::right("shift")
                 .resizable(true)
-                .default_size(280.0)
+                .default_size(260.0)
                 .show(ui, |ui| actions.extend(ui::shift::show(ui, &self.shift)));
         }
         egui::CentralPanel::default().show(ui, |ui| {

@@ -15,11 +15,12 @@
 //! - Every non-blank row becomes exactly one [`BatchRow`], numbered as Excel numbers
 //!   it (the header is row 1; blank lines count). Nothing is dropped.
 //!
-//! The CSV tokenizer is our own (a four-state machine with the usual quoting rules)
-//! rather than the `csv` crate, because the crate silently accepts a quote that is
-//! never closed, swallowing the rest of the file into one cell, and cannot number
-//! rows as Excel does. Here a line with an unclosed quote is reported as invalid on
-//! its own and reading carries on at the next line.
+//! Records are read with the `csv` crate: a quote opens a quoted cell only as the
+//! cell's first character (as in Excel), `""` inside one is a quote, and lines end
+//! with `\n`, `\r\n` or `\r`. Around it, rows are numbered as Excel numbers them,
+//! and a quote that is never closed, which the crate would let swallow the rest of
+//! the file into one cell, makes only its record up to the end of the quote's line
+//! an invalid row: reading carries on at the next line.
 //!
 //! Patient data: neither the `Debug` output of these types nor their error messages
 //! hold NHS numbers or dates of birth.
@@ -130,6 +131,14 @@ impl Delimiter {
             Self::Comma => ',',
             Self::Semicolon => ';',
             Self::Tab => '\t',
+        }
+    }
+
+    fn as_byte(self) -> u8 {
+        match self {
+            Self::Comma => b',',
+            Self::Semicolon => b';',
+            Self::Tab => b'\t',
         }
     }
 
@@ -294,7 +303,7 @@ pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
     }
 
     let delimiter = Delimiter::sniff(&text);
-    let records = split_records(&text, delimiter.as_char())?;
+    let records = split_records(&text, delimiter)?;
     let Some(first) = records.first() else {
         return Err(ListError::Empty);
     };
@@ -414,118 +423,99 @@ fn looks_like_text(text: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// Tokenizing
+// Reading records (the `csv` crate)
 
 /// One non-blank record of the file.
 struct Record {
     /// Excel's row number.
     row: usize,
     cells: Vec<String>,
-    /// The line ended inside a quoted cell that is never closed.
+    /// The record ran to the end of the file inside a quoted cell that is never closed.
     unclosed_quote: bool,
 }
 
-#[derive(Clone, Copy)]
-enum State {
-    StartOfCell,
-    Unquoted,
-    Quoted,
-    /// A quote inside a quoted cell: either half of `""` or the closing quote.
-    QuoteInQuoted,
-}
+/// Read after the text. A quoted cell left open at the end of the text swallows
+/// it; otherwise its line end ends the last record and `\x01` makes one of its own.
+/// So a record that used all of it is one whose quote was never closed.
+const SENTINEL: &str = "\n\x01";
 
-/// Reads one record from the start of `text`: its cells, the bytes it used (with its
-/// line end), and whether the text ran out inside a quoted cell.
+/// Splits the text into its non-blank records, numbering rows as Excel does: every
+/// record and every blank line is one row, whatever line ends a quoted cell holds.
 ///
-/// A quote opens a quoted cell only as the cell's first character (after spaces);
-/// inside one, `""` is a quote and a lone `"` closes it; anything after the closing
-/// quote is kept as it is. Line ends are `\n`, `\r\n` or `\r`.
-fn parse_record(text: &str, delimiter: char) -> (Vec<String>, usize, bool) {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut state = State::StartOfCell;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        match state {
-            State::Quoted => {
-                if c == '"' {
-                    state = State::QuoteInQuoted;
-                } else {
-                    cell.push(c);
-                }
-                continue;
-            }
-            State::QuoteInQuoted if c == '"' => {
-                cell.push('"');
-                state = State::Quoted;
-                continue;
-            }
-            State::StartOfCell if c == '"' => {
-                state = State::Quoted;
-                continue;
-            }
-            State::StartOfCell if c == ' ' => continue,
-            _ => {}
-        }
-        if c == delimiter {
-            cells.push(std::mem::take(&mut cell));
-            state = State::StartOfCell;
-        } else if c == '\n' || c == '\r' {
-            let mut used = at + 1;
-            if c == '\r' && matches!(chars.peek(), Some((_, '\n'))) {
-                used += 1;
-            }
-            cells.push(cell);
-            return (cells, used, false);
-        } else {
-            cell.push(c);
-            state = State::Unquoted;
-        }
-    }
-    cells.push(cell);
-    (cells, text.len(), matches!(state, State::Quoted))
-}
-
-/// The length of the first physical line of `text` without, then with, its line end.
-fn first_line_len(text: &str) -> (usize, usize) {
-    match text.find(['\r', '\n']) {
-        None => (text.len(), text.len()),
-        Some(end) => {
-            let with_end = if text[end..].starts_with("\r\n") {
-                end + 2
-            } else {
-                end + 1
-            };
-            (end, with_end)
-        }
-    }
-}
-
-/// Splits the text into its non-blank records, numbering rows as Excel does.
-///
-/// A record whose quote is never closed would swallow the rest of the file; instead
-/// only its own line is kept (marked `unclosed_quote`) and reading resumes at the next
-/// line. That can happen at most once per file: after such a quote, every later quote
-/// comes in pairs, so nothing later can be left open. Reading is linear.
-fn split_records(text: &str, delimiter: char) -> Result<Vec<Record>, ListError> {
+/// A quote that is never closed would swallow the rest of the file into one cell;
+/// instead that record is kept only up to the end of the line the quote opened on
+/// (and marked `unclosed_quote`), and reading starts again at the next line. After
+/// such a quote every later quote is one of a `""` pair, so no later quote can be
+/// left open: the text is read at most twice.
+fn split_records(text: &str, delimiter: Delimiter) -> Result<Vec<Record>, ListError> {
     let mut records = Vec::new();
-    let mut at = 0;
     let mut row = 0;
-    while at < text.len() {
-        row += 1;
-        let rest = &text[at..];
-        let (mut cells, mut used, unclosed_quote) = parse_record(rest, delimiter);
-        if unclosed_quote {
-            let (line_len, with_end) = first_line_len(rest);
-            (cells, _, _) = parse_record(&rest[..line_len], delimiter);
-            used = with_end;
+    let mut start = 0;
+    while start < text.len() {
+        match read_records_from(text, start, delimiter, &mut row, &mut records)? {
+            Some(next_line) => start = next_line,
+            None => break,
         }
-        at += used;
-        if !unclosed_quote && cells.iter().all(|cell| cell.trim().is_empty()) {
+    }
+    Ok(records)
+}
+
+/// Reads records from `text[start..]` (which starts a line) onto `records`. Returns
+/// where to start again when a quote is never closed, or None at the end of the text.
+fn read_records_from(
+    text: &str,
+    start: usize,
+    delimiter: Delimiter,
+    row: &mut usize,
+    records: &mut Vec<Record>,
+) -> Result<Option<usize>, ListError> {
+    let bytes = text.as_bytes();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter.as_byte())
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Read::chain(&bytes[start..], SENTINEL.as_bytes()));
+    let mut record = csv::StringRecord::new();
+    loop {
+        // Where the previous record's line end was read up to: the reader then
+        // skips any blank lines before the next record.
+        let after_previous = position_byte(start, reader.position());
+        // Reading from memory has no I/O errors, and the text is UTF-8.
+        if !reader
+            .read_record(&mut record)
+            .map_err(|_| ListError::NotText)?
+        {
+            return Ok(None);
+        }
+        let after_previous = after_previous.min(bytes.len());
+        let record_start = after_previous
+            + bytes[after_previous..]
+                .iter()
+                .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+                .count();
+        if record_start >= bytes.len() {
+            // Only the sentinel's own record starts after the text.
+            return Ok(None);
+        }
+        *row += 1 + line_ends(bytes, after_previous, record_start);
+        let end = position_byte(start, reader.position());
+        let unclosed_quote = end >= bytes.len() + SENTINEL.len();
+        let mut cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        let mut next_line = None;
+        if unclosed_quote {
+            let (kept, line_end) = cut_unclosed_cell(text, record_start, &cells);
+            if let Some(last) = cells.last_mut() {
+                *last = kept;
+            }
+            next_line = Some(next_line_start(bytes, line_end));
+        } else if cells
+            .iter()
+            .all(|cell| without_spaced_quotes(cell).is_empty())
+        {
             continue;
         }
         records.push(Record {
-            row,
+            row: *row,
             cells,
             unclosed_quote,
         });
@@ -533,8 +523,63 @@ fn split_records(text: &str, delimiter: char) -> Result<Vec<Record>, ListError> 
         if records.len() > MAX_ROWS + 1 {
             return Err(ListError::TooManyRows);
         }
+        if next_line.is_some() {
+            return Ok(next_line);
+        }
     }
-    Ok(records)
+}
+
+/// Where in the text the reader of `text[start..]` is.
+fn position_byte(start: usize, position: &csv::Position) -> usize {
+    usize::try_from(position.byte()).map_or(usize::MAX, |byte| start.saturating_add(byte))
+}
+
+/// For a record whose last cell is a quoted cell never closed (running on through
+/// the sentinel): that cell up to the end of the line its quote opened on, and
+/// where that line ends in the text.
+fn cut_unclosed_cell(text: &str, record_start: usize, cells: &[String]) -> (String, usize) {
+    let bytes = text.as_bytes();
+    let content = cells.last().map_or("", String::as_str);
+    let content = content.strip_suffix(SENTINEL).unwrap_or(content);
+    // In the text the cell is its opening quote, then its content with each `"`
+    // doubled, to the end.
+    let written_len = content.len() + content.matches('"').count();
+    let opening_quote = bytes
+        .len()
+        .checked_sub(written_len + 1)
+        .filter(|&at| at >= record_start && bytes[at] == b'"')
+        .unwrap_or(record_start);
+    let line_end = bytes[opening_quote..]
+        .iter()
+        .position(|&b| matches!(b, b'\r' | b'\n'))
+        .map_or(bytes.len(), |len| opening_quote + len);
+    let kept = content
+        .split(['\r', '\n'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    (kept, line_end)
+}
+
+/// The start of the line after the line end at `line_end` (`\n`, `\r\n` or `\r`).
+fn next_line_start(bytes: &[u8], line_end: usize) -> usize {
+    match bytes.get(line_end..) {
+        Some([b'\r', b'\n', ..]) => line_end + 2,
+        Some([_, ..]) => line_end + 1,
+        _ => bytes.len(),
+    }
+}
+
+/// How many line ends `bytes[from..to]` holds, `\r\n` counting once (also when the
+/// `\r` is just before `from`).
+fn line_ends(bytes: &[u8], from: usize, to: usize) -> usize {
+    (from..to)
+        .filter(|&at| match bytes[at] {
+            b'\r' => true,
+            b'\n' => at == 0 || bytes[at - 1] != b'\r',
+            _ => false,
+        })
+        .count()
 }
 
 // ---------------------------------------------------------------------------
@@ -604,14 +649,30 @@ fn header_columns(cells: &[String]) -> Option<(Option<usize>, Option<usize>)> {
     (nhs.is_some() || dob.is_some()).then_some((nhs, dob))
 }
 
-/// The cell's value: trimmed, and unwrapped from Excel's `="…"` keep-as-text form.
+/// The cell's value: trimmed, and unwrapped from quotes after a space (see
+/// [`without_spaced_quotes`]) and from Excel's `="…"` keep-as-text form.
 fn cell_value(cell: &str) -> &str {
-    let trimmed = cell.trim();
-    trimmed
+    let value = without_spaced_quotes(cell);
+    value
         .strip_prefix("=\"")
         .and_then(|inner| inner.strip_suffix('"'))
         .map(str::trim)
-        .unwrap_or(trimmed)
+        .unwrap_or(value)
+}
+
+/// The cell trimmed, and unwrapped from quotes that follow a space
+/// (`9990000018, "01/02/1992"`): in CSV, as in Excel, only a cell's first character
+/// can open quotes, so such quotes are read as part of the cell.
+fn without_spaced_quotes(cell: &str) -> &str {
+    let trimmed = cell.trim();
+    if cell.starts_with(' ')
+        && let Some(inner) = trimmed
+            .strip_prefix('"')
+            .and_then(|inner| inner.strip_suffix('"'))
+    {
+        return inner.trim();
+    }
+    trimmed
 }
 
 /// Ten digits, whatever the check digit says.
@@ -943,52 +1004,43 @@ impl ResultRow {
 /// Cells that Excel would take for a formula (starting `=`, `+`, `-`, `@`, tab or CR)
 /// get a leading `'`, so text from a server can't run as a formula.
 pub fn write_results(rows: &[ResultRow]) -> Vec<u8> {
-    let mut out = String::new();
-    push_record(&mut out, RESULTS_HEADER);
-    for row in rows {
-        let row_number = row.row_number.to_string();
-        push_record(
-            &mut out,
-            [
-                row_number.as_str(),
-                &row.nhs_number,
-                &row.dob_iso,
-                row.outcome.label(),
-                row.patient_id.as_deref().unwrap_or(""),
-                row.login_url.as_deref().unwrap_or(""),
-                &row.cause,
-                &row.fix,
-            ],
-        );
+    let mut bytes = UTF8_BOM.to_vec();
+    if write_records(&mut bytes, rows).is_err() {
+        // Only I/O can fail (every record has the same 8 cells), and a Vec can't.
+        unreachable!("writing the results to memory failed");
     }
-    let mut bytes = Vec::with_capacity(UTF8_BOM.len() + out.len());
-    bytes.extend_from_slice(UTF8_BOM);
-    bytes.extend_from_slice(out.as_bytes());
     bytes
 }
 
-fn push_record<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
-    for (index, cell) in cells.into_iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        push_cell(out, cell);
+fn write_records(out: &mut Vec<u8>, rows: &[ResultRow]) -> csv::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    writer.write_record(RESULTS_HEADER)?;
+    for row in rows {
+        let row_number = row.row_number.to_string();
+        let cells = [
+            row_number.as_str(),
+            &row.nhs_number,
+            &row.dob_iso,
+            row.outcome.label(),
+            row.patient_id.as_deref().unwrap_or(""),
+            row.login_url.as_deref().unwrap_or(""),
+            &row.cause,
+            &row.fix,
+        ];
+        writer.write_record(cells.map(neutralise_formula).iter().map(|c| c.as_bytes()))?;
     }
-    out.push_str("\r\n");
+    writer.flush()?;
+    Ok(())
 }
 
-fn push_cell(out: &mut String, cell: &str) {
-    let neutralised: Cow<'_, str> = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// The cell with a leading `'` when Excel would take it for a formula.
+fn neutralise_formula(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
-    };
-    if neutralised.contains([',', '"', '\r', '\n']) || neutralised.starts_with(' ') {
-        out.push('"');
-        out.push_str(&neutralised.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&neutralised);
     }
 }
 
@@ -996,39 +1048,129 @@ fn push_cell(out: &mut String, cell: &str) {
 mod tests {
     use super::*;
 
-    fn cells(text: &str, delimiter: char) -> Vec<Vec<String>> {
-        match split_records(text, delimiter) {
-            Ok(records) => records.into_iter().map(|r| r.cells).collect(),
-            Err(e) => panic!("{e}"),
-        }
+    fn records(text: &str) -> Vec<Record> {
+        split_records(text, Delimiter::Comma).unwrap_or_default()
+    }
+
+    fn cells(text: &str) -> Vec<Vec<String>> {
+        records(text).into_iter().map(|r| r.cells).collect()
+    }
+
+    fn rows(text: &str) -> Vec<(usize, bool)> {
+        records(text)
+            .iter()
+            .map(|r| (r.row, r.unclosed_quote))
+            .collect()
     }
 
     #[test]
-    fn tokenizer_handles_quotes_and_line_ends() {
+    fn reader_handles_quotes_and_line_ends() {
         assert_eq!(
-            cells("a,\"b,c\",\"d\"\"e\"\r\nf, \"g\" ,h\rz", ','),
-            vec![vec!["a", "b,c", "d\"e"], vec!["f", "g ", "h"], vec!["z"]]
+            cells("a,\"b,c\",\"d\"\"e\"\r\nf, \"g\" ,h\rz"),
+            vec![
+                vec!["a", "b,c", "d\"e"],
+                vec!["f", " \"g\" ", "h"],
+                vec!["z"]
+            ]
         );
-        assert_eq!(cells("a\"b,c", ','), vec![vec!["a\"b", "c"]]);
+        assert_eq!(cells("a\"b,c"), vec![vec!["a\"b", "c"]]);
+        assert_eq!(cells("\"multi\nline\",x\n"), vec![vec!["multi\nline", "x"]]);
+        assert_eq!(cells(",,\n  \n\n"), Vec::<Vec<String>>::new());
         assert_eq!(
-            cells("\"multi\nline\",x\n", ','),
-            vec![vec!["multi\nline", "x"]]
+            split_records("a;\"b;c\"\td\n", Delimiter::Semicolon)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.cells)
+                .collect::<Vec<_>>(),
+            vec![vec!["a", "b;c\td"]]
         );
-        assert_eq!(cells(",,\n  \n\n", ','), Vec::<Vec<String>>::new());
+    }
+
+    #[test]
+    fn quotes_after_a_space_are_taken_off_the_value() {
+        assert_eq!(cell_value(" \"g\" "), "g");
+        assert_eq!(cell_value(" \"01/02/1992\""), "01/02/1992");
+        assert_eq!(cell_value(" =\"9990000018\""), "9990000018");
+        // Without the space the quotes are the cell's own (written as `"""g"""`).
+        assert_eq!(cell_value("\"g\""), "\"g\"");
+        assert_eq!(cell_value(" \""), "\"");
+        // Blank, as they were when spaces before a quote were skipped.
+        assert_eq!(cells(",  \"\"\n \" \" , \"\"\nx"), vec![vec!["x"]]);
     }
 
     #[test]
     fn unclosed_quote_keeps_only_its_line() {
-        let records = split_records("a,b\n\"c,d\ne,f\ng,\"\"h\n", ',').unwrap_or_default();
-        let rows: Vec<(usize, bool)> = records.iter().map(|r| (r.row, r.unclosed_quote)).collect();
-        assert_eq!(rows, vec![(1, false), (2, true), (3, false), (4, false)]);
+        let text = "a,b\n\"c,d\ne,f\ng,\"\"h\n";
+        assert_eq!(
+            rows(text),
+            vec![(1, false), (2, true), (3, false), (4, false)]
+        );
+        assert_eq!(
+            cells(text),
+            vec![vec!["a", "b"], vec!["c,d"], vec!["e", "f"], vec!["g", "h"]]
+        );
+        // At the very end, with and without a line end, and with a doubled quote in it.
+        for text in ["h\nx,\"y\"\"z", "h\nx,\"y\"\"z\r\n", "h\r\nx,\"y\"\"z\r"] {
+            assert_eq!(rows(text), vec![(1, false), (2, true)], "{text:?}");
+            assert_eq!(cells(text)[1], vec!["x", "y\"z"], "{text:?}");
+        }
+        // Quotes closed properly at the end are not reported.
+        for text in ["h\nx,\"y\"", "h\nx,\"y\"\n", "h\nx,\"\"", "h\nx,\"y\n\"\r"] {
+            assert_eq!(rows(text), vec![(1, false), (2, false)], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_after_a_multiline_cell_keeps_the_cell() {
+        // Row 2's address spans two lines; the quote opened on the third is never
+        // closed: row 2 runs to the end of that line, and reading goes on after it.
+        let text = "h\nx,\"1 High St\nLeeds\",\"y\nlost\n\nz\n";
+        assert_eq!(
+            cells(text),
+            vec![
+                vec!["h"],
+                vec!["x", "1 High St\nLeeds", "y"],
+                vec!["lost"],
+                vec!["z"]
+            ]
+        );
+        assert_eq!(
+            rows(text),
+            vec![(1, false), (2, true), (3, false), (5, false)]
+        );
     }
 
     #[test]
     fn excel_row_numbers_count_blank_lines_and_not_multiline_cells() {
-        let records = split_records("h\n\n\"x\ny\"\nz\n", ',').unwrap_or_default();
-        let rows: Vec<usize> = records.iter().map(|r| r.row).collect();
-        assert_eq!(rows, vec![1, 3, 4]);
+        let numbers = |text: &str| -> Vec<usize> { records(text).iter().map(|r| r.row).collect() };
+        assert_eq!(numbers("h\n\n\"x\ny\"\nz\n"), vec![1, 3, 4]);
+        assert_eq!(numbers("h\r\n\r\n\"x\r\ny\"\r\nz\r\n"), vec![1, 3, 4]);
+        assert_eq!(numbers("\r\rh\r\r\"x\ry\"\rz"), vec![3, 5, 6]);
+        assert_eq!(numbers("\n \n,\nh\n"), vec![4]);
+    }
+
+    #[test]
+    fn many_unbalanced_lines_are_read_quickly() {
+        // Every line's quote closes on the next, but the last never closes: each
+        // restart must not read the whole rest of the file again.
+        let mut text = String::from("h\n");
+        for _ in 0..20_000 {
+            text.push_str("a,\"b\nc\",d,\"e\n");
+        }
+        let started = std::time::Instant::now();
+        let found = records(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(found.iter().filter(|r| r.unclosed_quote).count(), 1);
+        assert_eq!(found.last().map(|r| r.row), Some(found.len()));
+    }
+
+    #[test]
+    fn results_cells_are_neutralised_then_quoted_as_needed() {
+        let text = String::from_utf8(write_results(&[])).unwrap_or_default();
+        assert_eq!(text, format!("\u{feff}{}\r\n", RESULTS_HEADER.join(",")));
+        assert_eq!(neutralise_formula("-1"), "'-1");
+        assert_eq!(neutralise_formula("\tx"), "'\tx");
+        assert_eq!(neutralise_formula("a=b"), "a=b");
     }
 
     #[test]

@@ -45,8 +45,8 @@ fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
         viewport: egui::ViewportBuilder::default()
             .with_title("Hero Intake")
             .with_app_id("hero-intake")
-            .with_inner_size([820.0, 620.0])
-            .with_min_inner_size([560.0, 420.0]),
+            .with_inner_size([1120.0, 700.0])
+            .with_min_inner_size([640.0, 480.0]),
         ..Default::default()
     };
     let result = eframe::run_native(
