@@ -74,10 +74,26 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Register every patient in a CSV list (NHS number and date of birth columns),
+    /// at the pace Hero allows. Running the same file again is safe.
+    Batch {
+        file: std::path::PathBuf,
+        /// Write the results (one row per line of the list) to this CSV file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
     /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
     Sandbox {
         #[arg(long, default_value_t = 8719)]
         port: u16,
+        /// Allow only this many registrations per second (429 beyond it), to rehearse batches.
+        #[arg(long)]
+        rate_limit: Option<f64>,
     },
 }
 
@@ -126,7 +142,215 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             print_outcome(&outcome, json);
             ExitCode::from(outcome.code)
         }
-        CliCommand::Sandbox { port } => runtime.block_on(run_sandbox(port)),
+        CliCommand::Batch {
+            file,
+            out,
+            json,
+            environment,
+        } => {
+            let outcome = runtime.block_on(batch(
+                &file,
+                out.as_deref(),
+                environment.map(Environment::from),
+            ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Sandbox { port, rate_limit } => runtime.block_on(run_sandbox(port, rate_limit)),
+    }
+}
+
+/// The connection for a command: the demo sandbox, or the configured Hero.
+async fn resolve_connection(environment: Option<Environment>) -> Result<Connection, Outcome> {
+    let overrides = Overrides::from_env();
+    let settings = SettingsFile::standard().load();
+    let environment = match (environment, &overrides.base_url) {
+        (Some(env), _) => env,
+        (None, Some(_)) => Environment::Custom,
+        (None, None) => settings.environment,
+    };
+    if environment == Environment::Demo {
+        return match sandbox::spawn(0, SandboxOptions::default()).await {
+            Ok(running) => Ok(demo_connection(running.base_url)),
+            Err(e) => Err(error_outcome(
+                None,
+                &format!("The demo server couldn't start: {e}"),
+                "Try again.",
+                EXIT_NO_ANSWER,
+            )),
+        };
+    }
+    connection_for(environment, &overrides, &settings).await
+}
+
+async fn batch(
+    file: &std::path::Path,
+    out: Option<&std::path::Path>,
+    environment: Option<Environment>,
+) -> Outcome {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use std::io::IsTerminal;
+
+    use crate::batch::{ResultOutcome, read_list, write_results};
+    use crate::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
+
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return usage_error(
+                &format!("The list couldn't be read: {}", e.kind()),
+                "Check the file name and that the file is not open in another program.",
+            );
+        }
+    };
+    let list = match read_list(&bytes, crate::patient::today()) {
+        Ok(list) => list,
+        Err(e) => {
+            return usage_error(
+                &format!("The list can't be used: {e}"),
+                "Save it from Excel as CSV with NHS number and date of birth columns.",
+            );
+        }
+    };
+    let counts = list.counts();
+    let mut err = std::io::stderr();
+    let _ = writeln!(
+        err,
+        "{} rows: {} to send, {} invalid, {} duplicates (sent once)",
+        counts.total(),
+        counts.valid,
+        counts.invalid,
+        counts.duplicate
+    );
+    for row in &list.rows {
+        if let crate::batch::RowCheck::Invalid { reason } = &row.outcome {
+            let _ = writeln!(err, "  row {}: {reason}", row.row_number);
+        }
+    }
+    let connection = match resolve_connection(environment).await {
+        Ok(c) => c,
+        Err(outcome) => return outcome,
+    };
+    let client = match HeroClient::with_options(
+        connection,
+        crate::api::Timeouts::default(),
+        crate::api::RetryPolicy::none(),
+    ) {
+        Ok(c) => c,
+        Err(e) => return api_error_outcome(&e),
+    };
+
+    let valid = list.valid_queries();
+    let row_numbers: Vec<usize> = valid.iter().map(|(row, _)| *row).collect();
+    let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(queries.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results: Arc<Mutex<HashMap<usize, Result<Registration, ApiError>>>> = Arc::default();
+    let control = BatchControl::default();
+    let ctrl_c = control.clone();
+    let stop_on_ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
+    let (sink, progress_bar) = (results.clone(), bar.clone());
+    let summary = run_batch(client, queries, control, move |update| match update {
+        BatchUpdate::Row { index, result } => {
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(row_numbers[index], result);
+        }
+        BatchUpdate::Progress(p) => {
+            progress_bar.set_position(p.done as u64);
+            if p.rate_limited > 0 {
+                progress_bar.set_message(format!(
+                    "(Hero asked to slow down {} times)",
+                    p.rate_limited
+                ));
+            }
+        }
+    })
+    .await;
+    stop_on_ctrl_c.abort();
+    bar.finish_and_clear();
+
+    let results = results.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let rows = result_rows(&list, &results);
+    if let Some(out) = out
+        && let Err(e) = std::fs::write(out, write_results(&rows))
+    {
+        return error_outcome(
+            None,
+            &format!("The results file couldn't be written: {}", e.kind()),
+            "Choose another place for --out.",
+            EXIT_NO_ANSWER,
+        );
+    }
+    let count = |o: ResultOutcome| rows.iter().filter(|r| r.outcome == o).count();
+    let (registered, verification, failed, not_sent) = (
+        count(ResultOutcome::Registered),
+        count(ResultOutcome::VerificationRequired),
+        count(ResultOutcome::Failed),
+        count(ResultOutcome::NotSent),
+    );
+    let refused = results
+        .values()
+        .any(|r| matches!(r, Err(e) if e.class() == ErrorClass::Refused));
+    let code = if failed == 0 && not_sent == 0 {
+        0
+    } else if refused {
+        EXIT_REFUSED
+    } else {
+        EXIT_NO_ANSWER
+    };
+    let json_rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "row": r.row_number,
+                "outcome": r.outcome.label(),
+                "patient_id": r.patient_id,
+                "login_url": r.login_url,
+                "cause": (!r.cause.is_empty()).then_some(&r.cause),
+            })
+        })
+        .collect();
+    Outcome {
+        json: json!({
+            "rows_in_file": counts.total(),
+            "registered": registered,
+            "verification_required": verification,
+            "failed": failed,
+            "invalid": counts.invalid,
+            "duplicates": counts.duplicate,
+            "not_sent": not_sent,
+            "rate_limited": summary.rate_limited,
+            "elapsed_s": summary.elapsed.as_secs_f64(),
+            "cancelled": summary.cancelled,
+            "rows": json_rows,
+        }),
+        text: format!(
+            "Registered {registered}, identity check needed {verification}, failed {failed}, invalid {}, duplicates {}, not sent {not_sent}, in {:.1} s.{}",
+            counts.invalid,
+            counts.duplicate,
+            summary.elapsed.as_secs_f64(),
+            out.map(|p| format!(" Results: {}", p.display()))
+                .unwrap_or_default()
+        ),
+        to_stderr: false,
+        code,
     }
 }
 
@@ -186,23 +410,9 @@ async fn register(
     };
     let query = PatientQuery { nhs_number, dob };
 
-    let connection = if environment == Environment::Demo {
-        match sandbox::spawn(0, SandboxOptions::default()).await {
-            Ok(running) => demo_connection(running.base_url),
-            Err(e) => {
-                return error_outcome(
-                    None,
-                    &format!("The demo server couldn't start: {e}"),
-                    "Try again.",
-                    EXIT_NO_ANSWER,
-                );
-            }
-        }
-    } else {
-        match connection_for(environment, &overrides, &settings).await {
-            Ok(c) => c,
-            Err(outcome) => return outcome,
-        }
+    let connection = match resolve_connection(Some(environment)).await {
+        Ok(c) => c,
+        Err(outcome) => return outcome,
     };
     let client = match HeroClient::new(connection) {
         Ok(c) => c,
@@ -226,30 +436,9 @@ async fn register(
 }
 
 async fn check(environment: Option<Environment>) -> Outcome {
-    let overrides = Overrides::from_env();
-    let settings = SettingsFile::standard().load();
-    let environment = match (environment, &overrides.base_url) {
-        (Some(env), _) => env,
-        (None, Some(_)) => Environment::Custom,
-        (None, None) => settings.environment,
-    };
-    let connection = if environment == Environment::Demo {
-        match sandbox::spawn(0, SandboxOptions::default()).await {
-            Ok(running) => demo_connection(running.base_url),
-            Err(e) => {
-                return error_outcome(
-                    None,
-                    &format!("The demo server couldn't start: {e}"),
-                    "Try again.",
-                    EXIT_NO_ANSWER,
-                );
-            }
-        }
-    } else {
-        match connection_for(environment, &overrides, &settings).await {
-            Ok(c) => c,
-            Err(outcome) => return outcome,
-        }
+    let connection = match resolve_connection(environment).await {
+        Ok(c) => c,
+        Err(outcome) => return outcome,
     };
     let base = connection.base_url.as_str().to_owned();
     let client = match HeroClient::with_options(
@@ -361,8 +550,12 @@ async fn connection_for(
     })
 }
 
-async fn run_sandbox(port: u16) -> ExitCode {
-    let running = match sandbox::spawn(port, SandboxOptions::default()).await {
+async fn run_sandbox(port: u16, rate_limit: Option<f64>) -> ExitCode {
+    let options = SandboxOptions {
+        rate_limit_per_second: rate_limit.filter(|r| *r > 0.0),
+        ..SandboxOptions::default()
+    };
+    let running = match sandbox::spawn(port, options).await {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod app;
 pub mod batch;
+pub mod batch_run;
 pub mod cli;
 pub mod config;
 pub mod patient;

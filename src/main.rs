@@ -1,3 +1,6 @@
+// A release build on Windows opens no console window behind the app.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -31,6 +34,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The app icon, embedded so the window has it without any installed files.
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icons/hero-intake-256.png"))
+        .unwrap_or_default()
+}
+
 fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
     let options = AppOptions {
         runtime: runtime.handle().clone(),
@@ -46,7 +55,8 @@ fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
             .with_title("Hero Intake")
             .with_app_id("hero-intake")
             .with_inner_size([1120.0, 700.0])
-            .with_min_inner_size([640.0, 480.0]),
+            .with_min_inner_size([640.0, 480.0])
+            .with_icon(window_icon()),
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -112,6 +113,9 @@ pub const DEMO_PATIENTS: [DemoPatient; 8] = [
 pub struct SandboxOptions {
     pub slow_delay: Duration,
     pub retry_after_secs: u64,
+    /// Registrations allowed per second across all patients, as a token bucket holding
+    /// one second's worth; beyond it, 429 with `Retry-After`. None: no limit.
+    pub rate_limit_per_second: Option<f64>,
 }
 
 impl Default for SandboxOptions {
@@ -119,13 +123,23 @@ impl Default for SandboxOptions {
         Self {
             slow_delay: Duration::from_secs(3),
             retry_after_secs: 2,
+            rate_limit_per_second: None,
         }
     }
+}
+
+/// What the sandbox has answered, for tests and the batch benchmark.
+#[derive(Debug, Default)]
+pub struct SandboxStats {
+    pub registrations: AtomicU64,
+    pub rate_limited: AtomicU64,
 }
 
 #[derive(Debug, Default)]
 struct Counters {
     requests_by_patient: HashMap<String, u32>,
+    /// Tokens left and when they were counted, for the optional rate limit.
+    bucket: Option<(f64, std::time::Instant)>,
 }
 
 #[derive(Clone)]
@@ -133,6 +147,7 @@ struct AppState {
     options: SandboxOptions,
     base_url: String,
     counters: Arc<Mutex<Counters>>,
+    stats: Arc<SandboxStats>,
 }
 
 /// A running sandbox; it stops when the runtime that spawned it does.
@@ -140,6 +155,7 @@ struct AppState {
 pub struct RunningSandbox {
     pub base_url: BaseUrl,
     pub address: SocketAddr,
+    pub stats: Arc<SandboxStats>,
 }
 
 /// Binds 127.0.0.1:`port` (0 for a free one) and serves in the background.
@@ -148,10 +164,12 @@ pub async fn spawn(port: u16, options: SandboxOptions) -> std::io::Result<Runnin
     let address = listener.local_addr()?;
     let base = format!("http://{address}");
     let base_url = BaseUrl::parse(&base).map_err(std::io::Error::other)?;
+    let stats = Arc::new(SandboxStats::default());
     let app = router(AppState {
         options,
         base_url: base,
         counters: Arc::default(),
+        stats: stats.clone(),
     });
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
@@ -159,7 +177,11 @@ pub async fn spawn(port: u16, options: SandboxOptions) -> std::io::Result<Runnin
         }
     });
     tracing::info!(%address, "demo sandbox listening");
-    Ok(RunningSandbox { base_url, address })
+    Ok(RunningSandbox {
+        base_url,
+        address,
+        stats,
+    })
 }
 
 /// The sandbox for the window's demo environment.
@@ -221,6 +243,22 @@ fn credentials_refusal(headers: &HeaderMap) -> Option<Response> {
     None
 }
 
+/// Takes one token from the rate-limit bucket; when empty, the whole seconds to wait.
+fn take_token(state: &AppState) -> Option<u64> {
+    let rate = state.options.rate_limit_per_second?;
+    let now = std::time::Instant::now();
+    let mut counters = state.counters.lock().unwrap_or_else(|p| p.into_inner());
+    let (tokens, counted) = counters.bucket.get_or_insert((rate, now));
+    *tokens = (*tokens + (now - *counted).as_secs_f64() * rate).min(rate.max(1.0));
+    *counted = now;
+    if *tokens >= 1.0 {
+        *tokens -= 1.0;
+        None
+    } else {
+        Some(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+    }
+}
+
 async fn me(headers: HeaderMap) -> Response {
     if let Some(refused) = credentials_refusal(&headers) {
         return refused;
@@ -233,6 +271,18 @@ async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: S
     if let Some(refused) = credentials_refusal(&headers) {
         return refused;
     }
+    if let Some(wait) = take_token(&state) {
+        state.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            Json(ErrorBody {
+                message: ErrorMessage::Text("Too many requests".into()),
+            }),
+        )
+            .into_response();
+    }
+    state.stats.registrations.fetch_add(1, Ordering::Relaxed);
     let Ok(request) = serde_json::from_str::<serde_json::Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "Body must be JSON");
     };

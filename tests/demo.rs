@@ -41,6 +41,7 @@ async fn every_demo_patient_has_its_documented_outcome() {
     let options = SandboxOptions {
         slow_delay: Duration::from_millis(300),
         retry_after_secs: 1,
+        ..SandboxOptions::default()
     };
     let running = sandbox::spawn(0, options).await.unwrap();
     let client = client(

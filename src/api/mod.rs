@@ -66,17 +66,19 @@ pub enum WaitReason {
     Transient,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Retry {
+/// Whether a failed attempt may be tried again, and after how long Hero asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
     No,
     Transient(Option<Duration>),
     RateLimited(Option<Duration>),
 }
 
-#[derive(Debug)]
-struct Failure {
-    error: ApiError,
-    retry: Retry,
+/// One failed attempt: the error and whether trying again may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub error: ApiError,
+    pub retry: Retry,
 }
 
 impl Failure {
@@ -209,6 +211,11 @@ impl HeroClient {
                 .err()
                 .map_or(ApiError::Internal, |f| f.error)),
         }
+    }
+
+    /// One attempt, no retries: for callers with their own pace (batch intake).
+    pub async fn register_pds_once(&self, query: &PatientQuery) -> Result<Registration, Failure> {
+        self.attempt(&RegisterPdsRequest::from(query)).await
     }
 
     async fn attempt(&self, body: &RegisterPdsRequest) -> Result<Registration, Failure> {

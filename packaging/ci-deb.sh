@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# CI: build the Debian package, install it, check what it installed, remove it.
+# Idempotent; needs no stdin; run as root (or with passwordless sudo) on Debian 12.
+#
+#   bash packaging/ci-deb.sh
+#
+# Steps: tools (desktop-file-utils, appstream, cargo-deb) -> cargo build --release --locked
+# -> cargo deb --no-build -> apt-get install the .deb -> /usr/bin/hero-intake --version,
+# desktop-file-validate, appstreamcli validate -> print sizes -> apt-get remove.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec </dev/null
+export DEBIAN_FRONTEND=noninteractive CARGO_TERM_COLOR=never
+
+CARGO_DEB_VERSION=3.8.0
+SUDO=
+if [[ "$(id -u)" != 0 ]]; then SUDO=sudo; fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "system tools"
+tools=(desktop-file-utils appstream)
+if ! $SUDO apt-get install -y --no-install-recommends "${tools[@]}"; then
+    # Fresh machine without package lists.
+    $SUDO apt-get update
+    $SUDO apt-get install -y --no-install-recommends "${tools[@]}"
+fi
+
+step "cargo-deb $CARGO_DEB_VERSION"
+if [[ "$(cargo deb --version 2>/dev/null || true)" == *"$CARGO_DEB_VERSION"* ]]; then
+    echo "already installed: $(cargo deb --version)"
+else
+    cargo install cargo-deb --locked --version "$CARGO_DEB_VERSION"
+fi
+
+version=$(cargo pkgid --offline 2>/dev/null || cargo pkgid)
+version=${version##*[#@]}
+echo "hero-intake version: $version"
+
+step "release build"
+cargo build --release --locked
+
+step "cargo deb"
+deb=$(cargo deb --no-build | tail -n 1)
+[[ -f "$deb" ]] || { echo "cargo deb did not report a .deb (got: $deb)" >&2; exit 1; }
+[[ "$deb" == /* ]] || deb="./$deb"   # apt-get treats only paths with a slash as files
+echo "$deb"
+dpkg-deb --field "$deb" Package Version Depends Recommends
+
+# From here on, leave the machine without the package whatever happens.
+cleanup() { $SUDO apt-get remove -y hero-intake >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+step "install"
+# --reinstall: a rebuilt package with an unchanged version must still replace the files.
+$SUDO apt-get install -y --reinstall "$deb"
+
+step "installed files"
+dpkg -L hero-intake | sort
+for f in /usr/bin/hero-intake \
+         /usr/share/applications/hero-intake.desktop \
+         /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml \
+         /usr/share/doc/hero-intake/README.md; do
+    [[ -f "$f" ]] || { echo "missing after install: $f" >&2; exit 1; }
+done
+for n in 16 24 32 48 64 128 256 512; do
+    f=/usr/share/icons/hicolor/${n}x${n}/apps/hero-intake.png
+    [[ -f "$f" ]] || { echo "missing after install: $f" >&2; exit 1; }
+done
+
+step "checks"
+got=$(/usr/bin/hero-intake --version)
+echo "$got"
+[[ "$got" == "hero-intake $version" ]] || { echo "expected 'hero-intake $version'" >&2; exit 1; }
+desktop-file-validate /usr/share/applications/hero-intake.desktop
+echo "desktop-file-validate: ok"
+appstreamcli validate --no-net /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml
+
+step "sizes"
+ls -l "$deb"
+dpkg-deb --info "$deb" | grep Installed-Size
+
+step "remove"
+$SUDO apt-get remove -y hero-intake
+trap - EXIT
+if dpkg -s hero-intake 2>/dev/null | grep -q '^Status: install ok installed'; then
+    echo "hero-intake is still installed" >&2
+    exit 1
+fi
+echo "ci-deb.sh: ok"

@@ -1,0 +1,379 @@
+//! Running a batch: every valid row sent once, at one shared pace that learns the
+//! rate Hero allows from its 429 answers, with pause, resume and cancel.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::api::{ApiError, HeroClient, Registration, Retry};
+use crate::patient::PatientQuery;
+
+/// Requests in flight at once: enough to hide network latency, few enough to be polite.
+pub const CONCURRENCY: usize = 4;
+/// A row answered 429 this many times is given up (Hero would have to refuse all day).
+const MAX_RATE_LIMITED_TRIES: u32 = 20;
+/// Transient faults (dropped connection, timeout, 502/503/504) retried per row.
+const MAX_TRANSIENT_RETRIES: u32 = 3;
+/// Successes in a row before the pace tries a little faster.
+const CLEAN_RUN: u32 = 20;
+/// Without `Retry-After`, wait this long after a 429.
+const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    Running,
+    Paused,
+    Cancelled,
+}
+
+/// Pause, resume and cancel, from the window or Ctrl-C.
+#[derive(Debug, Clone)]
+pub struct BatchControl(Arc<watch::Sender<RunState>>);
+
+impl Default for BatchControl {
+    fn default() -> Self {
+        Self(Arc::new(watch::channel(RunState::Running).0))
+    }
+}
+
+impl BatchControl {
+    pub fn pause(&self) {
+        self.0.send_if_modified(|s| {
+            let change = *s == RunState::Running;
+            if change {
+                *s = RunState::Paused;
+            }
+            change
+        });
+    }
+
+    pub fn resume(&self) {
+        self.0.send_if_modified(|s| {
+            let change = *s == RunState::Paused;
+            if change {
+                *s = RunState::Running;
+            }
+            change
+        });
+    }
+
+    pub fn cancel(&self) {
+        self.0.send_replace(RunState::Cancelled);
+    }
+
+    pub fn state(&self) -> RunState {
+        *self.0.borrow()
+    }
+}
+
+/// What the run reports as it goes.
+#[derive(Debug, Clone)]
+pub enum BatchUpdate {
+    /// Row `index` (into the list given to `run_batch`) has its final result.
+    Row {
+        index: usize,
+        result: Result<Registration, ApiError>,
+    },
+    Progress(BatchProgress),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchProgress {
+    pub done: usize,
+    pub total: usize,
+    pub elapsed: Duration,
+    /// Rows finished per second so far.
+    pub per_second: f64,
+    pub time_left: Option<Duration>,
+    pub rate_limited: u32,
+    /// The current gap between requests the pace keeps (zero: as fast as answers come).
+    pub interval: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchSummary {
+    pub done: usize,
+    pub total: usize,
+    pub elapsed: Duration,
+    pub rate_limited: u32,
+    pub cancelled: bool,
+}
+
+/// The shared pace. Starts unthrottled; the first 429 sets it from the throughput seen
+/// up to then (successes over the time they took, including Hero's requested wait);
+/// after that it probes 10 % faster after each clean run and, on the next 429, settles
+/// on the last pace that had no 429 and stops probing.
+#[derive(Debug)]
+pub struct Pace {
+    interval: Duration,
+    next_send: Instant,
+    paused_until: Instant,
+    settled: bool,
+    clean_run: u32,
+    last_good: Option<Duration>,
+    cycle_start: Instant,
+    cycle_successes: u32,
+    rate_limited: u32,
+}
+
+impl Pace {
+    pub fn new(now: Instant) -> Self {
+        Self {
+            interval: Duration::ZERO,
+            next_send: now,
+            paused_until: now,
+            settled: false,
+            clean_run: 0,
+            last_good: None,
+            cycle_start: now,
+            cycle_successes: 0,
+            rate_limited: 0,
+        }
+    }
+
+    /// Reserves the next send slot; returns when it is.
+    pub fn reserve(&mut self, now: Instant) -> Instant {
+        let at = now.max(self.next_send).max(self.paused_until);
+        self.next_send = at + self.interval;
+        at
+    }
+
+    pub fn on_success(&mut self) {
+        self.cycle_successes += 1;
+        self.clean_run += 1;
+        if !self.settled && self.clean_run >= CLEAN_RUN && !self.interval.is_zero() {
+            self.last_good = Some(self.interval);
+            self.interval = self.interval.mul_f64(0.9);
+            self.clean_run = 0;
+        }
+    }
+
+    pub fn on_rate_limited(&mut self, wait: Duration, now: Instant) {
+        self.rate_limited += 1;
+        let resume = now + wait;
+        if resume > self.paused_until {
+            self.paused_until = resume;
+        }
+        if self.interval.is_zero() {
+            let span = (now - self.cycle_start + wait).as_secs_f64();
+            self.interval = if self.cycle_successes > 0 && span > 0.0 {
+                Duration::from_secs_f64(span / f64::from(self.cycle_successes))
+            } else {
+                Duration::from_millis(100)
+            };
+        } else if let Some(good) = self.last_good.take() {
+            self.interval = good;
+            self.settled = true;
+        } else {
+            self.interval = self.interval.mul_f64(if self.settled { 1.05 } else { 1.5 });
+        }
+        self.clean_run = 0;
+        self.cycle_start = resume;
+        self.cycle_successes = 0;
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    pub fn rate_limited(&self) -> u32 {
+        self.rate_limited
+    }
+}
+
+struct Shared {
+    pace: Mutex<Pace>,
+    progress: Mutex<(usize, u32)>,
+}
+
+impl Shared {
+    fn pace(&self) -> std::sync::MutexGuard<'_, Pace> {
+        self.pace.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Sends every row once at the shared pace. `on_update` gets each row's final result
+/// and progress; rows not finished when cancelled get no `Row` update.
+pub async fn run_batch(
+    client: HeroClient,
+    rows: Vec<PatientQuery>,
+    control: BatchControl,
+    on_update: impl Fn(BatchUpdate) + Send + Sync + 'static,
+) -> BatchSummary {
+    let total = rows.len();
+    let started = Instant::now();
+    let shared = Arc::new(Shared {
+        pace: Mutex::new(Pace::new(started)),
+        progress: Mutex::new((0, 0)),
+    });
+    let on_update = Arc::new(on_update);
+    let queue = Arc::new(Mutex::new(rows.into_iter().enumerate().collect::<Vec<_>>()));
+    queue.lock().unwrap_or_else(|p| p.into_inner()).reverse();
+
+    let mut workers = JoinSet::new();
+    for _ in 0..CONCURRENCY.min(total.max(1)) {
+        let (client, shared, on_update, queue) = (
+            client.clone(),
+            shared.clone(),
+            on_update.clone(),
+            queue.clone(),
+        );
+        let mut state = control.0.subscribe();
+        workers.spawn(async move {
+            loop {
+                if !wait_while_paused(&mut state).await {
+                    return;
+                }
+                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let Some((index, query)) = next else {
+                    return;
+                };
+                let Some(result) = send_row(&client, &query, &shared, &mut state).await else {
+                    return;
+                };
+                let (done, rate_limited) = {
+                    let mut progress = shared.progress.lock().unwrap_or_else(|p| p.into_inner());
+                    progress.0 += 1;
+                    progress.1 = shared.pace().rate_limited();
+                    *progress
+                };
+                on_update(BatchUpdate::Row { index, result });
+                on_update(BatchUpdate::Progress(progress(
+                    done,
+                    total,
+                    started,
+                    rate_limited,
+                    shared.pace().interval(),
+                )));
+            }
+        });
+    }
+    let mut cancel = control.0.subscribe();
+    let cancelled = async move {
+        // The guard is dropped here, before anything else awaits.
+        let _ = cancel.wait_for(|s| *s == RunState::Cancelled).await.is_ok();
+    };
+    tokio::pin!(cancelled);
+    loop {
+        tokio::select! {
+            joined = workers.join_next() => {
+                if joined.is_none() {
+                    break;
+                }
+            }
+            () = &mut cancelled => {
+                // Stop at once: requests in flight are dropped.
+                workers.abort_all();
+                while workers.join_next().await.is_some() {}
+                break;
+            }
+        }
+    }
+    let (done, rate_limited) = *shared.progress.lock().unwrap_or_else(|p| p.into_inner());
+    BatchSummary {
+        done,
+        total,
+        elapsed: started.elapsed(),
+        rate_limited: rate_limited.max(shared.pace().rate_limited()),
+        cancelled: control.state() == RunState::Cancelled,
+    }
+}
+
+fn progress(
+    done: usize,
+    total: usize,
+    started: Instant,
+    rate_limited: u32,
+    interval: Duration,
+) -> BatchProgress {
+    let elapsed = started.elapsed();
+    let per_second = if elapsed.as_secs_f64() > 0.0 {
+        done as f64 / elapsed.as_secs_f64()
+    } else {
+        0.0
+    };
+    let time_left =
+        (per_second > 0.0).then(|| Duration::from_secs_f64((total - done) as f64 / per_second));
+    BatchProgress {
+        done,
+        total,
+        elapsed,
+        per_second,
+        time_left,
+        rate_limited,
+        interval,
+    }
+}
+
+/// Waits out a pause. False when cancelled.
+async fn wait_while_paused(state: &mut watch::Receiver<RunState>) -> bool {
+    match state.wait_for(|s| *s != RunState::Paused).await {
+        Ok(s) => *s == RunState::Running,
+        Err(_) => false,
+    }
+}
+
+/// One row to its final result, through 429s and transient faults. None when cancelled.
+async fn send_row(
+    client: &HeroClient,
+    query: &PatientQuery,
+    shared: &Shared,
+    state: &mut watch::Receiver<RunState>,
+) -> Option<Result<Registration, ApiError>> {
+    let mut rate_limited_tries = 0;
+    let mut transient_retries = 0;
+    loop {
+        let at = shared.pace().reserve(Instant::now());
+        tokio::time::sleep_until(at.into()).await;
+        if !wait_while_paused(state).await {
+            return None;
+        }
+        match client.register_pds_once(query).await {
+            Ok(registration) => {
+                shared.pace().on_success();
+                return Some(Ok(registration));
+            }
+            Err(failure) => match failure.retry {
+                Retry::RateLimited(asked) => {
+                    rate_limited_tries += 1;
+                    shared
+                        .pace()
+                        .on_rate_limited(asked.unwrap_or(DEFAULT_RATE_LIMIT_WAIT), Instant::now());
+                    if rate_limited_tries >= MAX_RATE_LIMITED_TRIES {
+                        return Some(Err(ApiError::RateLimited {
+                            attempts: rate_limited_tries,
+                        }));
+                    }
+                }
+                Retry::Transient(asked) if transient_retries < MAX_TRANSIENT_RETRIES => {
+                    transient_retries += 1;
+                    let backoff = Duration::from_millis(250 << transient_retries);
+                    tokio::time::sleep(asked.unwrap_or(backoff).min(Duration::from_secs(30))).await;
+                }
+                Retry::Transient(_) | Retry::No => return Some(Err(failure.error)),
+            },
+        }
+    }
+}
+
+/// The results table in file order: every row of the list exactly once.
+pub fn result_rows(
+    list: &crate::batch::BatchList,
+    results: &std::collections::HashMap<usize, Result<Registration, ApiError>>,
+) -> Vec<crate::batch::ResultRow> {
+    use crate::batch::{ResultRow, RowCheck};
+    list.rows
+        .iter()
+        .map(|row| match (&row.outcome, results.get(&row.row_number)) {
+            (RowCheck::Valid(query), Some(Ok(registration))) => {
+                ResultRow::registered(row.row_number, query, registration)
+            }
+            (RowCheck::Valid(query), Some(Err(error))) => {
+                ResultRow::failed(row.row_number, query, error.cause(), error.fix())
+            }
+            _ => ResultRow::unsent(row),
+        })
+        .collect()
+}

@@ -1,0 +1,230 @@
+//! The batch engine against the built-in sandbox with a rate limit: every row
+//! accounted for, one shared pace, pause, resume and cancel; and the `batch` command.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_intake::batch::read_list;
+use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_intake::patient::PatientQuery;
+use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
+use hero_intake::secrets::ApiKey;
+
+/// Valid NHS test numbers from the 999 range, in order.
+fn test_numbers(count: usize) -> Vec<String> {
+    (0..)
+        .map(|i| format!("9991{i:05}")) // clear of the demo table (999 000 ...)
+        .filter_map(|nine| {
+            let digits: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
+            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+            match 11 - sum % 11 {
+                10 => None,
+                11 => Some(format!("{nine}0")),
+                check => Some(format!("{nine}{check}")),
+            }
+        })
+        .take(count)
+        .collect()
+}
+
+fn csv_of(numbers: &[String]) -> Vec<u8> {
+    let mut text = String::from("NHS number,Date of birth\n");
+    for n in numbers {
+        text.push_str(&format!("{n},01/02/1990\n"));
+    }
+    text.into_bytes()
+}
+
+async fn limited_sandbox(per_second: f64) -> (sandbox::RunningSandbox, HeroClient) {
+    let running = sandbox::spawn(
+        0,
+        SandboxOptions {
+            rate_limit_per_second: Some(per_second),
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = HeroClient::with_options(
+        Connection {
+            base_url: running.base_url.clone(),
+            api_key: ApiKey::parse(DEMO_API_KEY).unwrap(),
+            practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
+        },
+        Timeouts::default(),
+        RetryPolicy::none(),
+    )
+    .unwrap();
+    (running, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_rows_under_a_rate_limit_are_all_accounted_for() {
+    let numbers = test_numbers(1000);
+    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    assert_eq!(list.counts().valid, 1000);
+    let (running, client) = limited_sandbox(400.0).await;
+
+    let valid = list.valid_queries();
+    let row_numbers: Vec<usize> = valid.iter().map(|(r, _)| *r).collect();
+    let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
+    let results = Arc::new(Mutex::new(HashMap::new()));
+    let sink = results.clone();
+    let summary = run_batch(client, queries, BatchControl::default(), move |update| {
+        if let BatchUpdate::Row { index, result } = update {
+            assert!(
+                sink.lock()
+                    .unwrap()
+                    .insert(row_numbers[index], result)
+                    .is_none(),
+                "a row finished twice"
+            );
+        }
+    })
+    .await;
+    let results = results.lock().unwrap().clone();
+    assert_eq!(summary.done, 1000);
+    assert!(!summary.cancelled);
+    assert_eq!(results.len(), 1000, "every row has a result");
+    assert!(
+        results
+            .values()
+            .all(|r| matches!(r, Ok(Registration::Registered { .. })))
+    );
+    // Rows 2..=1001 of the file (row 1 is the header).
+    assert_eq!(
+        results.keys().copied().collect::<HashSet<_>>(),
+        (2..=1001).collect::<HashSet<_>>()
+    );
+    // The limit was hit and honoured: 429s happened, yet each patient registered once.
+    assert!(running.stats.rate_limited.load(Ordering::Relaxed) >= 1);
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 1000);
+    let rows = result_rows(&list, &results);
+    assert_eq!(rows.len(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_stops_at_once_and_unsent_rows_say_so() {
+    let numbers = test_numbers(200);
+    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    let (running, client) = limited_sandbox(50.0).await;
+    let control = BatchControl::default();
+    let results = Arc::new(Mutex::new(HashMap::new()));
+    let (sink, stopper) = (results.clone(), control.clone());
+    let row_numbers: Vec<usize> = list.valid_queries().iter().map(|(r, _)| *r).collect();
+    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
+    let started = std::time::Instant::now();
+    let summary = run_batch(client, queries, control, move |update| {
+        if let BatchUpdate::Row { index, result } = update {
+            let mut results = sink.lock().unwrap();
+            results.insert(row_numbers[index], result);
+            if results.len() == 30 {
+                stopper.cancel();
+            }
+        }
+    })
+    .await;
+    assert!(summary.cancelled);
+    assert!(summary.done < 200, "stopped early: {}", summary.done);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let sent = running.stats.registrations.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        running.stats.registrations.load(Ordering::Relaxed),
+        sent,
+        "nothing is sent after cancel"
+    );
+    let results = results.lock().unwrap().clone();
+    let rows = result_rows(&list, &results);
+    assert_eq!(rows.len(), 200, "nothing lost: every row in the results");
+    let not_sent = rows
+        .iter()
+        .filter(|r| r.outcome == hero_intake::batch::ResultOutcome::NotSent)
+        .count();
+    assert_eq!(not_sent, 200 - results.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_holds_every_request_until_resume() {
+    let numbers = test_numbers(60);
+    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    let (running, client) = limited_sandbox(100.0).await;
+    let control = BatchControl::default();
+    control.pause();
+    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
+    let run = tokio::spawn(run_batch(client, queries, control.clone(), |_| {}));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        running.stats.registrations.load(Ordering::Relaxed),
+        0,
+        "paused: nothing sent"
+    );
+    control.resume();
+    let summary = run.await.unwrap();
+    assert_eq!(summary.done, 60);
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 60);
+}
+
+#[test]
+fn the_batch_command_registers_a_list_and_writes_results() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (running, _) = rt.block_on(limited_sandbox(200.0));
+    let dir = tempfile::tempdir().unwrap();
+    let mut numbers = test_numbers(20);
+    let list = dir.path().join("list.csv");
+    let mut text = String::from_utf8(csv_of(&numbers)).unwrap();
+    text.push_str("999 000 001,01/02/1990\n"); // invalid: 9 digits
+    text.push_str(&format!("{},01/02/1990\n", numbers[0])); // duplicate
+    std::fs::write(&list, text).unwrap();
+    let out = dir.path().join("results.csv");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args([
+            "batch",
+            list.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+        .env("HERO_BASE_URL", running.base_url.as_str())
+        .env("HERO_API_KEY", DEMO_API_KEY)
+        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("row 22: NHS number"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["registered"], 20);
+    assert_eq!(json["invalid"], 1);
+    assert_eq!(json["duplicates"], 1);
+    assert_eq!(json["rows"].as_array().unwrap().len(), 22);
+    // Every valid row registered: exit 0 even with invalid rows in the file.
+    assert_eq!(run.status.code(), Some(0));
+    // The results file reads back with the same reader.
+    let back = read_list(
+        &std::fs::read(&out).unwrap(),
+        jiff::civil::date(2026, 11, 26),
+    )
+    .unwrap();
+    numbers.sort();
+    let mut seen: Vec<String> = back
+        .valid_queries()
+        .iter()
+        .map(|(_, q)| q.nhs_number.formatted().replace(' ', ""))
+        .collect();
+    seen.sort();
+    assert_eq!(seen, numbers);
+
+    // An unreadable file: exit 2.
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args(["batch", dir.path().join("nope.csv").to_str().unwrap()])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}
