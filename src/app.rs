@@ -69,6 +69,7 @@ pub struct AppOptions {
     pub overrides: Overrides,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
+    pub file_picker: Arc<dyn crate::files::FilePicker>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,7 @@ pub enum Screen {
     Welcome,
     Intake,
     Settings,
+    Batch,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +101,8 @@ enum Sandbox {
 const SETTINGS_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
 const COPY_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
 const OPEN_AGAIN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+const IMPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 
 pub struct HeroIntakeApp {
     runtime: Handle,
@@ -130,6 +134,14 @@ pub struct HeroIntakeApp {
     resend_after_key_saved: bool,
     shift: Vec<ShiftEntry>,
     show_shift: bool,
+    file_picker: Arc<dyn crate::files::FilePicker>,
+    batch: Option<ui::batch::BatchSession>,
+    /// Why the last list couldn't be imported.
+    list_problem: Option<String>,
+    /// The window was asked to close while a batch runs: ask first.
+    confirm_close: bool,
+    allow_close: bool,
+    close_now: bool,
     title_shown: String,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
@@ -181,6 +193,12 @@ impl HeroIntakeApp {
             resend_after_key_saved: false,
             shift: Vec::new(),
             show_shift: true,
+            file_picker: options.file_picker,
+            batch: None,
+            list_problem: None,
+            confirm_close: false,
+            allow_close: false,
+            close_now: false,
             title_shown: String::new(),
             starting_up: true,
         };
@@ -196,6 +214,16 @@ impl HeroIntakeApp {
     /// The last message on the Settings screen (or under the in-place key fix).
     pub fn settings_message(&self) -> Option<&Result<String, String>> {
         self.settings_message.as_ref()
+    }
+
+    /// The imported patient list, if any.
+    pub fn batch(&self) -> Option<&ui::batch::BatchSession> {
+        self.batch.as_ref()
+    }
+
+    /// Why the last list couldn't be imported.
+    pub fn list_problem(&self) -> Option<&str> {
+        self.list_problem.as_deref()
     }
 
     /// This shift's list, oldest first.
@@ -424,6 +452,43 @@ impl HeroIntakeApp {
                     }
                 }
             }
+            Event::ListLoaded(Ok((name, list))) => {
+                if self
+                    .batch
+                    .as_ref()
+                    .is_some_and(ui::batch::BatchSession::is_running)
+                {
+                    return;
+                }
+                self.list_problem = None;
+                self.batch = Some(ui::batch::BatchSession::new(name, list));
+                self.screen = Screen::Batch;
+            }
+            Event::ListLoaded(Err(problem)) => self.list_problem = Some(problem),
+            Event::Batch(update) => {
+                if let Some(session) = &mut self.batch {
+                    match update {
+                        crate::batch_run::BatchUpdate::Row { index, result } => {
+                            if let Some(row) = session.row_numbers.get(index) {
+                                session.results.insert(*row, result);
+                            }
+                        }
+                        crate::batch_run::BatchUpdate::Progress(progress) => {
+                            session.progress = Some(progress);
+                        }
+                    }
+                }
+            }
+            Event::BatchFinished(summary) => {
+                if let Some(session) = &mut self.batch {
+                    session.stage = ui::batch::BatchStage::Finished(summary);
+                }
+            }
+            Event::ResultsSaved(saved) => {
+                if let (Some(session), Some(saved)) = (&mut self.batch, saved) {
+                    session.saved = Some(saved.map(|path| path.display().to_string()));
+                }
+            }
             Event::SandboxStarted(result) => {
                 self.sandbox = match result {
                     Ok(url) => Sandbox::Running(url),
@@ -577,9 +642,64 @@ impl HeroIntakeApp {
             Action::SaveKeyAndResend => self.save_key_and_resend(),
             Action::CopyText(text) => self.pending_copy = Some(text),
             Action::OpenLink(url) => {
-                if let Err(why) = self.opener.open(&url) {
-                    tracing::warn!(%why, "link from the shift list not opened");
+                let demo = self.environment() == Environment::Demo;
+                if crate::state::is_safe_login_url(&url, demo)
+                    && let Err(why) = self.opener.open(&url)
+                {
+                    tracing::warn!(%why, "link from a list not opened");
                 }
+            }
+            Action::ImportList => {
+                if !self
+                    .batch
+                    .as_ref()
+                    .is_some_and(ui::batch::BatchSession::is_running)
+                {
+                    self.worker.pick_list(self.file_picker.clone());
+                }
+            }
+            Action::BatchStart => self.start_batch(),
+            Action::BatchPause => self.with_batch_control(|c| c.pause()),
+            Action::BatchResume => self.with_batch_control(|c| c.resume()),
+            Action::BatchCancel => self.with_batch_control(|c| c.cancel()),
+            Action::BatchExport => {
+                if let Some(session) = &self.batch
+                    && matches!(session.stage, ui::batch::BatchStage::Finished(_))
+                {
+                    let rows = crate::batch_run::result_rows(&session.list, &session.results);
+                    let stem = session
+                        .file_name
+                        .rsplit_once('.')
+                        .map_or(session.file_name.as_str(), |(stem, _)| stem);
+                    self.worker.save_results(
+                        self.file_picker.clone(),
+                        format!("{stem} - Hero results.csv"),
+                        crate::batch::write_results(&rows),
+                    );
+                }
+            }
+            Action::BatchClose => {
+                if !self
+                    .batch
+                    .as_ref()
+                    .is_some_and(ui::batch::BatchSession::is_running)
+                {
+                    self.batch = None;
+                    self.screen = Screen::Intake;
+                    self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::BatchFilter(filter) => {
+                if let Some(session) = &mut self.batch {
+                    session.filter = filter;
+                }
+            }
+            Action::KeepRunning => self.confirm_close = false,
+            Action::StopAndClose => {
+                self.with_batch_control(|c| c.cancel());
+                self.confirm_close = false;
+                self.allow_close = true;
+                self.close_now = true;
             }
             Action::ClearShift => self.shift.clear(),
             Action::ToggleShift => self.show_shift = !self.show_shift,
@@ -589,6 +709,46 @@ impl HeroIntakeApp {
                 self.appearance_changed = true;
             }
         }
+    }
+
+    fn with_batch_control(&self, act: impl FnOnce(&crate::batch_run::BatchControl)) {
+        if let Some(ui::batch::BatchSession {
+            stage: ui::batch::BatchStage::Running { control },
+            ..
+        }) = &self.batch
+        {
+            act(control);
+        }
+    }
+
+    fn start_batch(&mut self) {
+        let connection = match self.connection() {
+            Ok(c) => c,
+            Err(problem) => {
+                self.list_problem = Some(problem);
+                return;
+            }
+        };
+        let client = match HeroClient::with_options(connection, self.timeouts, RetryPolicy::none())
+        {
+            Ok(c) => c,
+            Err(e) => {
+                self.list_problem = Some(e.cause());
+                return;
+            }
+        };
+        let Some(session) = &mut self.batch else {
+            return;
+        };
+        if !matches!(session.stage, ui::batch::BatchStage::Preview) {
+            return;
+        }
+        let valid = session.list.valid_queries();
+        session.row_numbers = valid.iter().map(|(row, _)| *row).collect();
+        let queries = valid.into_iter().map(|(_, q)| q).collect();
+        let control = crate::batch_run::BatchControl::default();
+        self.worker.run_batch(client, queries, control.clone());
+        session.stage = ui::batch::BatchStage::Running { control };
     }
 
     fn save_key_and_resend(&mut self) {
@@ -711,9 +871,24 @@ impl HeroIntakeApp {
             {
                 actions.push(Action::CopyResult);
             }
+            if input.consume_shortcut(&IMPORT_SHORTCUT) {
+                actions.push(Action::ImportList);
+            }
+            if self.screen == Screen::Batch && input.consume_shortcut(&EXPORT_SHORTCUT) {
+                actions.push(Action::BatchExport);
+            }
             if input.key_pressed(Key::Escape) {
                 actions.push(match self.screen {
                     Screen::Settings => Action::CloseSettings,
+                    Screen::Batch
+                        if self
+                            .batch
+                            .as_ref()
+                            .is_some_and(ui::batch::BatchSession::is_running) =>
+                    {
+                        Action::BatchCancel
+                    }
+                    Screen::Batch => Action::BatchClose,
                     _ if self.intake.is_busy() => Action::Cancel,
                     _ => Action::NextPatient,
                 });
@@ -736,6 +911,11 @@ impl HeroIntakeApp {
                 if self.screen != Screen::Settings && ui.button("Settings (Ctrl+,)").clicked() {
                     action = Some(Action::OpenSettings);
                 }
+                if matches!(self.screen, Screen::Intake | Screen::Batch)
+                    && ui.button("Import list… (Ctrl+O)").clicked()
+                {
+                    action = Some(Action::ImportList);
+                }
                 if self.screen == Screen::Intake {
                     let label = if self.show_shift {
                         "Hide this shift's list".to_owned()
@@ -755,6 +935,28 @@ impl HeroIntakeApp {
 impl eframe::App for HeroIntakeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        let dropped = ctx
+            .input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))
+            .filter(|p| !p.as_os_str().is_empty());
+        if let Some(path) = dropped
+            && !self
+                .batch
+                .as_ref()
+                .is_some_and(ui::batch::BatchSession::is_running)
+        {
+            self.worker.load_list(path);
+        }
+        let running = self
+            .batch
+            .as_ref()
+            .is_some_and(ui::batch::BatchSession::is_running);
+        if ctx.input(|i| i.viewport().close_requested()) && running && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_close = true;
+        }
+        if std::mem::take(&mut self.close_now) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if std::mem::take(&mut self.appearance_changed) {
             ui::apply_appearance(ctx, &self.settings);
         }
@@ -825,8 +1027,35 @@ impl eframe::App for HeroIntakeApp {
                     ));
                 }
                 Screen::Intake => self.intake_screen(ui, &mut actions),
+                Screen::Batch => match &self.batch {
+                    Some(session) => {
+                        if let Some(problem) = &self.list_problem {
+                            ui::error_line(ui, problem);
+                        }
+                        actions.extend(ui::batch::show(
+                            ui,
+                            session,
+                            self.environment() == Environment::Demo,
+                        ));
+                    }
+                    None => actions.push(Action::BatchClose),
+                },
             });
         });
+        if self.confirm_close {
+            egui::Modal::new(egui::Id::unique("confirm_close")).show(&ctx, |ui| {
+                ui.heading("A patient list is still being registered");
+                ui.label("Rows not yet sent will not be registered. Running the same file again later is safe.");
+                ui.horizontal(|ui| {
+                    if ui.button("Keep running").clicked() {
+                        actions.push(Action::KeepRunning);
+                    }
+                    if ui.button("Stop and close").clicked() {
+                        actions.push(Action::StopAndClose);
+                    }
+                });
+            });
+        }
 
         for action in actions {
             self.apply(action);
@@ -853,6 +1082,9 @@ impl HeroIntakeApp {
             );
             actions.extend(ui::intake::demo_patients(ui));
             ui.separator();
+        }
+        if let Some(problem) = &self.list_problem {
+            ui::error_line(ui, problem);
         }
         if let Err(problem) = &connection {
             ui.horizontal_wrapped(|ui| {

@@ -49,6 +49,7 @@ fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
         overrides: Overrides::from_env(),
         timeouts: Timeouts::default(),
         retry: RetryPolicy::default(),
+        file_picker: Arc::new(hero_intake::files::NativeDialogs),
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

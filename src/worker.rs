@@ -8,8 +8,13 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::task::AbortHandle;
 
+use std::path::PathBuf;
+
 use crate::api::{ApiError, HeroClient, PracticeGroup, Progress, Registration};
+use crate::batch::BatchList;
+use crate::batch_run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::config::{BaseUrl, Environment};
+use crate::files::FilePicker;
 use crate::patient::PatientQuery;
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 
@@ -43,6 +48,12 @@ pub enum Event {
     },
     SandboxStarted(Result<BaseUrl, String>),
     ConnectionChecked(Result<PracticeGroup, ApiError>),
+    /// A patient list was read (or why it couldn't be): the file name and the list.
+    ListLoaded(Result<(String, BatchList), String>),
+    Batch(BatchUpdate),
+    BatchFinished(BatchSummary),
+    /// Results saved to this file, or why not. None: the user closed the dialog.
+    ResultsSaved(Option<Result<PathBuf, String>>),
 }
 
 pub struct Worker {
@@ -183,6 +194,68 @@ impl Worker {
         });
     }
 
+    /// Asks for a list with the file dialog, then reads and checks it.
+    pub fn pick_list(&self, picker: Arc<dyn FilePicker>) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let picked = tokio::task::spawn_blocking(move || picker.pick_list())
+                .await
+                .ok()
+                .flatten();
+            if let Some(path) = picked {
+                sender.send(Event::ListLoaded(read_list_file(path).await));
+            }
+        });
+    }
+
+    /// Reads and checks a list dropped on the window.
+    pub fn load_list(&self, path: PathBuf) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            sender.send(Event::ListLoaded(read_list_file(path).await));
+        });
+    }
+
+    pub fn run_batch(
+        &self,
+        client: HeroClient,
+        rows: Vec<crate::patient::PatientQuery>,
+        control: BatchControl,
+    ) {
+        let updates = self.sender();
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let summary = crate::batch_run::run_batch(client, rows, control, move |update| {
+                updates.send(Event::Batch(update));
+            })
+            .await;
+            sender.send(Event::BatchFinished(summary));
+        });
+    }
+
+    /// Asks where to save, then writes the results there. Never writes anywhere by itself.
+    pub fn save_results(
+        &self,
+        picker: Arc<dyn FilePicker>,
+        suggested_name: String,
+        bytes: Vec<u8>,
+    ) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let saved = tokio::task::spawn_blocking(move || {
+                let path = picker.pick_results_destination(&suggested_name)?;
+                Some(
+                    std::fs::write(&path, bytes)
+                        .map(|()| path)
+                        .map_err(|e| format!("the file couldn't be written ({})", e.kind())),
+                )
+            })
+            .await
+            .unwrap_or_else(|_| Some(Err("the save dialog failed".to_owned())));
+            sender.send(Event::ResultsSaved(saved));
+        });
+    }
+
     /// Starts the built-in demo server on 127.0.0.1 at a free port.
     pub fn start_sandbox(&self) {
         let sender = self.sender();
@@ -217,4 +290,21 @@ impl EventSender {
             (self.waker)();
         }
     }
+}
+
+async fn read_list_file(path: PathBuf) -> Result<(String, BatchList), String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let today = crate::patient::today();
+    let shown = name.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("{shown} couldn't be read ({})", e.kind()))?;
+        crate::batch::read_list(&bytes, today).map_err(|e| format!("{shown} can't be used: {e}"))
+    })
+    .await
+    .map_err(|_| format!("{name} couldn't be read"))??;
+    Ok((name, read))
 }

@@ -1,6 +1,7 @@
 //! Drawing. Each screen draws from the app's state and returns the `Action`s the
 //! user took; the app applies them after the pass.
 
+pub mod batch;
 pub mod intake;
 pub mod result;
 pub mod settings;
@@ -36,6 +37,16 @@ pub enum Action {
     OpenLink(String),
     ClearShift,
     ToggleShift,
+    ImportList,
+    BatchStart,
+    BatchPause,
+    BatchResume,
+    BatchCancel,
+    BatchExport,
+    BatchClose,
+    BatchFilter(batch::ResultFilter),
+    KeepRunning,
+    StopAndClose,
 }
 
 /// The fields shown in place when Hero rejects the key or practice group.

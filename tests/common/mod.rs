@@ -19,6 +19,8 @@ pub struct Fixture {
     pub opener: Arc<RecordingOpener>,
     pub key_store: Arc<MemoryKeyStore>,
     pub dir: tempfile::TempDir,
+    /// What the file dialogs answer.
+    pub files: hero_intake::files::FixedPaths,
 }
 
 impl Fixture {
@@ -36,6 +38,7 @@ impl Fixture {
             opener: Arc::new(RecordingOpener::default()),
             key_store: Arc::new(store),
             dir: tempfile::tempdir().unwrap(),
+            files: hero_intake::files::FixedPaths::default(),
         }
     }
 
@@ -45,6 +48,10 @@ impl Fixture {
 
     /// Settings pointing the Custom environment at `base_url`, with a key in the store.
     pub fn custom_server(&self, base_url: &str) {
+        self.custom_server_with(base_url, TEST_KEY, TEST_GROUP);
+    }
+
+    pub fn custom_server_with(&self, base_url: &str, key: &str, group: &str) {
         let mut settings = Settings {
             environment: Environment::Custom,
             custom_base_url: base_url.to_owned(),
@@ -52,10 +59,10 @@ impl Fixture {
         };
         settings
             .practice_group_ids
-            .insert(Environment::Custom, TEST_GROUP.to_owned());
+            .insert(Environment::Custom, group.to_owned());
         self.settings_file().save(&settings).unwrap();
         self.key_store
-            .save(Environment::Custom, &ApiKey::parse(TEST_KEY).unwrap())
+            .save(Environment::Custom, &ApiKey::parse(key).unwrap())
             .unwrap();
     }
 
@@ -82,6 +89,7 @@ impl Fixture {
                 base_delay: Duration::from_millis(20),
                 ..RetryPolicy::default()
             },
+            file_picker: Arc::new(self.files.clone()),
         }
     }
 

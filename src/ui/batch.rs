@@ -1,0 +1,327 @@
+//! Batch intake: preview a list, run it with progress, pause and cancel, see and
+//! export the results.
+
+use std::collections::HashMap;
+
+use egui::RichText;
+
+use super::{Action, error_line, ok_color};
+use crate::api::{ApiError, Registration};
+use crate::batch::{BatchList, BatchRow, RowCheck};
+use crate::batch_run::{BatchControl, BatchProgress, BatchSummary, RunState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultFilter {
+    #[default]
+    All,
+    Registered,
+    IdentityCheck,
+    Problems,
+}
+
+#[derive(Debug)]
+pub enum BatchStage {
+    Preview,
+    Running { control: BatchControl },
+    Finished(BatchSummary),
+}
+
+/// One imported list and what became of it. Memory only.
+pub struct BatchSession {
+    pub file_name: String,
+    pub list: BatchList,
+    pub stage: BatchStage,
+    /// Final results by the row number in the file.
+    pub results: HashMap<usize, Result<Registration, ApiError>>,
+    /// The engine's row index → row number in the file.
+    pub row_numbers: Vec<usize>,
+    pub progress: Option<BatchProgress>,
+    pub filter: ResultFilter,
+    pub saved: Option<Result<String, String>>,
+}
+
+impl std::fmt::Debug for BatchSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchSession")
+            .field("rows", &self.list.rows.len())
+            .field("stage", &self.stage)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BatchSession {
+    pub fn new(file_name: String, list: BatchList) -> Self {
+        Self {
+            file_name,
+            list,
+            stage: BatchStage::Preview,
+            results: HashMap::new(),
+            row_numbers: Vec::new(),
+            progress: None,
+            filter: ResultFilter::All,
+            saved: None,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.stage, BatchStage::Running { .. })
+    }
+}
+
+/// How one row of the file stands, in words and for the filter.
+enum RowView<'a> {
+    Waiting,
+    Invalid(&'a str),
+    Duplicate(usize),
+    Registered(&'a str),
+    IdentityCheck(&'a str),
+    Failed(String),
+}
+
+fn row_view<'a>(session: &'a BatchSession, row: &'a BatchRow) -> RowView<'a> {
+    match (&row.outcome, session.results.get(&row.row_number)) {
+        (RowCheck::Invalid { reason }, _) => RowView::Invalid(reason),
+        (RowCheck::Duplicate { first_row }, _) => RowView::Duplicate(*first_row),
+        (RowCheck::Valid(_), None) => RowView::Waiting,
+        (RowCheck::Valid(_), Some(Ok(Registration::Registered { patient_id }))) => {
+            RowView::Registered(patient_id.as_str())
+        }
+        (RowCheck::Valid(_), Some(Ok(Registration::VerificationRequired { login_url, .. }))) => {
+            RowView::IdentityCheck(login_url)
+        }
+        (RowCheck::Valid(_), Some(Err(error))) => RowView::Failed(error.cause()),
+    }
+}
+
+fn masked(row: &BatchRow) -> String {
+    match &row.outcome {
+        RowCheck::Valid(query) => query.nhs_number.masked(),
+        _ => {
+            let digits: String = row
+                .nhs_number
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            match digits.len() {
+                0 => "(none)".to_owned(),
+                n if n >= 4 => format!("*** *** {}", &digits[n - 4..]),
+                _ => "***".to_owned(),
+            }
+        }
+    }
+}
+
+fn passes(filter: ResultFilter, view: &RowView<'_>) -> bool {
+    match filter {
+        ResultFilter::All => true,
+        ResultFilter::Registered => matches!(view, RowView::Registered(_)),
+        ResultFilter::IdentityCheck => matches!(view, RowView::IdentityCheck(_)),
+        ResultFilter::Problems => matches!(
+            view,
+            RowView::Invalid(_) | RowView::Failed(_) | RowView::Duplicate(_)
+        ),
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let counts = session.list.counts();
+    ui.heading(format!("Patient list: {}", session.file_name));
+    if demo {
+        ui.label(RichText::new("DEMO: sent to the built-in sandbox, not to Hero.").strong());
+    }
+    ui.label(format!(
+        "{} rows: {} to send, {} that can't be sent, {} duplicates (sent once). Read as {}, {}-separated{}.",
+        counts.total(),
+        counts.valid,
+        counts.invalid,
+        counts.duplicate,
+        session.list.encoding_name,
+        session.list.delimiter.name(),
+        if session.list.had_header { ", with a header row" } else { ", no header row" },
+    ));
+    ui.add_space(6.0);
+
+    match &session.stage {
+        BatchStage::Preview => {
+            ui.horizontal(|ui| {
+                let start = egui::Button::new(
+                    RichText::new(format!("Register {} patients", counts.valid)).size(18.0),
+                );
+                if ui.add_enabled(counts.valid > 0, start).clicked() {
+                    actions.push(Action::BatchStart);
+                }
+                if ui.button("Choose another file… (Ctrl+O)").clicked() {
+                    actions.push(Action::ImportList);
+                }
+                if ui.button("Back (Esc)").clicked() {
+                    actions.push(Action::BatchClose);
+                }
+            });
+            ui.label("Nothing is sent until you press Register. Rows that can't be sent are listed below with the reason.");
+        }
+        BatchStage::Running { control } => {
+            let progress = session.progress;
+            let (done, total) = progress.map_or((0, counts.valid), |p| (p.done, p.total));
+            let fraction = if total == 0 {
+                1.0
+            } else {
+                done as f32 / total as f32
+            };
+            let detail = match progress {
+                Some(p) if p.per_second > 0.0 => format!(
+                    "{done} / {total} — {:.1} per second — about {} left{}",
+                    p.per_second,
+                    describe_duration(p.time_left.unwrap_or_default()),
+                    if p.rate_limited > 0 {
+                        format!(" — Hero asked to slow down {} times", p.rate_limited)
+                    } else {
+                        String::new()
+                    }
+                ),
+                _ => format!("{done} / {total}"),
+            };
+            ui.add(egui::ProgressBar::new(fraction).text(detail));
+            ui.horizontal(|ui| {
+                if control.state() == RunState::Paused {
+                    ui.label("Paused: nothing is being sent.");
+                    if ui.button("Resume").clicked() {
+                        actions.push(Action::BatchResume);
+                    }
+                } else if ui.button("Pause").clicked() {
+                    actions.push(Action::BatchPause);
+                }
+                if ui.button("Cancel (Esc)").clicked() {
+                    actions.push(Action::BatchCancel);
+                }
+            });
+        }
+        BatchStage::Finished(summary) => {
+            let text = format!(
+                "{} {} of {} sent in {}. Running the same file again is safe: Hero returns the existing patient ID.",
+                if summary.cancelled {
+                    "Stopped:"
+                } else {
+                    "Finished:"
+                },
+                summary.done,
+                summary.total,
+                describe_duration(summary.elapsed)
+            );
+            if summary.cancelled {
+                error_line(ui, &text);
+            } else {
+                ui.colored_label(ok_color(ui), text);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Export results… (Ctrl+S)").clicked() {
+                    actions.push(Action::BatchExport);
+                }
+                if ui.button("Import another list… (Ctrl+O)").clicked() {
+                    actions.push(Action::ImportList);
+                }
+                if ui.button("Back (Esc)").clicked() {
+                    actions.push(Action::BatchClose);
+                }
+            });
+            match &session.saved {
+                Some(Ok(path)) => {
+                    ui.colored_label(
+                        ok_color(ui),
+                        format!("Saved to {path}. It holds patient data: keep it somewhere safe."),
+                    );
+                }
+                Some(Err(why)) => {
+                    error_line(ui, &format!("Not saved: {why}"));
+                }
+                None => {}
+            }
+        }
+    }
+    ui.separator();
+    results_table(ui, session, &mut actions);
+    actions
+}
+
+fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.label("Show:");
+        for (filter, label) in [
+            (ResultFilter::All, "All"),
+            (ResultFilter::Registered, "Registered"),
+            (ResultFilter::IdentityCheck, "Identity check needed"),
+            (ResultFilter::Problems, "Problems"),
+        ] {
+            if ui
+                .selectable_label(session.filter == filter, label)
+                .clicked()
+            {
+                actions.push(Action::BatchFilter(filter));
+            }
+        }
+    });
+    let rows: Vec<(&BatchRow, RowView<'_>)> = session
+        .list
+        .rows
+        .iter()
+        .map(|row| (row, row_view(session, row)))
+        .filter(|(_, view)| passes(session.filter, view))
+        .collect();
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    // Only the visible rows are drawn, so a list of thousands stays quick.
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for (row, view) in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.add_sized(
+                        [70.0, row_height],
+                        egui::Label::new(format!("Row {}", row.row_number)),
+                    );
+                    ui.add_sized(
+                        [120.0, row_height],
+                        egui::Label::new(RichText::new(masked(row)).monospace()),
+                    );
+                    match view {
+                        RowView::Waiting => {
+                            ui.label("Waiting");
+                        }
+                        RowView::Invalid(reason) => {
+                            error_line(ui, &format!("Not sent: {reason}"));
+                        }
+                        RowView::Duplicate(first) => {
+                            ui.label(format!("Duplicate of row {first}: sent once"));
+                        }
+                        RowView::Registered(patient_id) => {
+                            ui.colored_label(ok_color(ui), "Registered");
+                            ui.monospace(*patient_id);
+                            if ui.small_button("Copy").clicked() {
+                                actions.push(Action::CopyText((*patient_id).to_owned()));
+                            }
+                        }
+                        RowView::IdentityCheck(url) => {
+                            ui.label("Identity check needed");
+                            if ui.small_button("Open link").clicked() {
+                                actions.push(Action::OpenLink((*url).to_owned()));
+                            }
+                            if ui.small_button("Copy link").clicked() {
+                                actions.push(Action::CopyText((*url).to_owned()));
+                            }
+                        }
+                        RowView::Failed(cause) => {
+                            error_line(ui, cause);
+                        }
+                    }
+                });
+            }
+        });
+}
+
+pub fn describe_duration(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
+}

@@ -1,0 +1,198 @@
+//! Batch intake in the real window: import, preview, run, pause, cancel, export.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use hero_intake::app::Screen;
+use hero_intake::batch::{ResultOutcome, read_list};
+use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
+use hero_intake::ui::batch::BatchStage;
+
+fn numbers(count: usize) -> Vec<String> {
+    (0..)
+        .map(|i| format!("9992{i:05}"))
+        .filter_map(|nine| {
+            let d: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
+            let sum: u32 = d.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+            match 11 - sum % 11 {
+                10 => None,
+                11 => Some(format!("{nine}0")),
+                c => Some(format!("{nine}{c}")),
+            }
+        })
+        .take(count)
+        .collect()
+}
+
+fn fixture_with_list(rows: usize, rate: f64) -> (Fixture, sandbox::RunningSandbox) {
+    let mut fixture = Fixture::new();
+    let running = fixture
+        .runtime
+        .block_on(sandbox::spawn(
+            0,
+            SandboxOptions {
+                rate_limit_per_second: Some(rate),
+                ..SandboxOptions::default()
+            },
+        ))
+        .unwrap();
+    fixture.custom_server_with(
+        running.base_url.as_str(),
+        DEMO_API_KEY,
+        DEMO_PRACTICE_GROUP_ID,
+    );
+    let mut text = String::from("NHS No;DOB\r\n");
+    for n in numbers(rows) {
+        text.push_str(&format!("{n};01/02/1990\r\n"));
+    }
+    text.push_str("999 000 001;01/02/1990\r\n");
+    let list = fixture.dir.path().join("clinic list.csv");
+    std::fs::write(&list, text).unwrap();
+    fixture.files.list = Some(list);
+    fixture.files.results = Some(fixture.dir.path().join("results.csv"));
+    (fixture, running)
+}
+
+fn import(harness: &mut egui_kittest::Harness<'static, hero_intake::app::HeroIntakeApp>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    settle(harness, |h| h.state().screen() == Screen::Batch);
+}
+
+#[test]
+fn a_list_is_previewed_and_nothing_is_sent_before_confirming() {
+    let (fixture, running) = fixture_with_list(12, 100.0);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    assert!(has_text(&harness, "Patient list: clinic list.csv"));
+    assert!(has_text(
+        &harness,
+        "13 rows: 12 to send, 1 that can't be sent"
+    ));
+    assert!(has_text(
+        &harness,
+        "Not sent: NHS number: NHS number must be 10 digits — 9 entered"
+    ));
+    assert!(has_text(&harness, "Row 14"));
+    harness.get_by_label("Register 12 patients");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
+}
+
+#[test]
+fn a_list_runs_to_the_end_and_the_results_are_exported() {
+    let (fixture, running) = fixture_with_list(30, 200.0);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    harness.get_by_label("Register 30 patients").click();
+    settle(&mut harness, |h| {
+        matches!(h.state().batch().unwrap().stage, BatchStage::Finished(_))
+    });
+    assert!(has_text(&harness, "Finished: 30 of 30 sent"));
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 30);
+
+    // The filter shows only the problems.
+    harness.get_by_label("Problems").click();
+    harness.step();
+    harness.step();
+    assert!(has_text(&harness, "Row 32"));
+    assert!(!has_text(&harness, "Row 2 "));
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    settle(&mut harness, |h| h.state().batch().unwrap().saved.is_some());
+    assert!(has_text(&harness, "It holds patient data"));
+    let saved = std::fs::read(fixture.files.results.as_ref().unwrap()).unwrap();
+    let back = read_list(&saved, jiff::civil::date(2026, 11, 26)).unwrap();
+    assert_eq!(back.counts().valid, 30);
+    let text = String::from_utf8_lossy(&saved);
+    assert_eq!(text.matches("Registered").count(), 30);
+}
+
+#[test]
+fn pause_holds_the_list_and_cancel_stops_it_with_every_row_accounted_for() {
+    let (fixture, running) = fixture_with_list(200, 20.0);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    harness.get_by_label("Register 200 patients").click();
+    settle(&mut harness, |h| {
+        h.state()
+            .batch()
+            .unwrap()
+            .progress
+            .is_some_and(|p| p.done >= 5)
+    });
+    harness.get_by_label("Pause").click();
+    harness.step();
+    harness.step();
+    assert!(has_text(&harness, "Paused: nothing is being sent."));
+    std::thread::sleep(Duration::from_millis(300));
+    let paused_at = running.stats.registrations.load(Ordering::Relaxed);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        running.stats.registrations.load(Ordering::Relaxed),
+        paused_at
+    );
+
+    // The window stays responsive while the batch works.
+    let started = std::time::Instant::now();
+    for _ in 0..10 {
+        harness.step();
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness, |h| {
+        matches!(h.state().batch().unwrap().stage, BatchStage::Finished(_))
+    });
+    assert!(has_text(&harness, "Stopped:"));
+    let session = harness.state().batch().unwrap();
+    let rows = hero_intake::batch_run::result_rows(&session.list, &session.results);
+    assert_eq!(rows.len(), 201);
+    let not_sent = rows
+        .iter()
+        .filter(|r| r.outcome == ResultOutcome::NotSent)
+        .count();
+    assert!(not_sent > 100, "most rows were never sent: {not_sent}");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.outcome == ResultOutcome::Registered)
+            .count()
+            + not_sent
+            + 1,
+        201
+    );
+}
+
+#[test]
+fn closing_the_window_during_a_run_asks_first() {
+    let (fixture, _running) = fixture_with_list(200, 10.0);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    harness.get_by_label("Register 200 patients").click();
+    harness.step();
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    harness.step();
+    assert!(has_text(
+        &harness,
+        "A patient list is still being registered"
+    ));
+    harness.get_by_label("Keep running").click();
+    harness.step();
+    harness.step();
+    assert!(!has_text(
+        &harness,
+        "A patient list is still being registered"
+    ));
+    assert!(harness.state().batch().unwrap().is_running());
+}
