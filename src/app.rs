@@ -70,6 +70,8 @@ pub struct AppOptions {
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
     pub file_picker: Arc<dyn crate::files::FilePicker>,
+    /// A list given on the command line, opened at start.
+    pub initial_list: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +205,9 @@ impl HeroIntakeApp {
             starting_up: true,
         };
         app.prepare_environment();
+        if let Some(path) = options.initial_list {
+            app.worker.load_list(path);
+        }
         app
     }
 
@@ -984,7 +989,7 @@ impl eframe::App for HeroIntakeApp {
         });
         egui::Panel::bottom("hints").show(ui, |ui| {
             ui.label(
-                RichText::new("Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+,: settings")
+                RichText::new("Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+O: import a list (or drop a CSV file here) · Ctrl+,: settings")
                     .small(),
             );
         });

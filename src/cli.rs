@@ -25,6 +25,8 @@ pub const EXIT_NO_ANSWER: u8 = 4;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// A patient list (CSV) to open in the window, as "Import list…" would.
+    pub list: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

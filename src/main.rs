@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(command) => hero_intake::cli::run(command, &runtime),
-        None => run_window(&runtime),
+        None => run_window(&runtime, cli.list),
     }
 }
 
@@ -40,7 +40,7 @@ fn window_icon() -> egui::IconData {
         .unwrap_or_default()
 }
 
-fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
+fn run_window(runtime: &tokio::runtime::Runtime, list: Option<std::path::PathBuf>) -> ExitCode {
     let options = AppOptions {
         runtime: runtime.handle().clone(),
         key_store: Arc::new(OsKeychain::new()),
@@ -50,6 +50,7 @@ fn run_window(runtime: &tokio::runtime::Runtime) -> ExitCode {
         timeouts: Timeouts::default(),
         retry: RetryPolicy::default(),
         file_picker: Arc::new(hero_intake::files::NativeDialogs),
+        initial_list: list,
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

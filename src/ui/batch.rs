@@ -284,7 +284,11 @@ fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Ac
                     );
                     match view {
                         RowView::Waiting => {
-                            ui.label("Waiting");
+                            ui.label(match session.stage {
+                                BatchStage::Preview => "Ready to send",
+                                BatchStage::Running { .. } => "Waiting",
+                                BatchStage::Finished(_) => "Not sent: the list was stopped first",
+                            });
                         }
                         RowView::Invalid(reason) => {
                             error_line(ui, &format!("Not sent: {reason}"));

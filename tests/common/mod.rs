@@ -90,6 +90,7 @@ impl Fixture {
                 ..RetryPolicy::default()
             },
             file_picker: Arc::new(self.files.clone()),
+            initial_list: None,
         }
     }
 
