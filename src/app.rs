@@ -396,7 +396,11 @@ impl HeroIntakeApp {
                 environment,
                 result,
             } => {
-                if environment != self.environment() || self.overrides.api_key.is_some() {
+                // A key saved (or removed) while this load was under way wins over it.
+                if environment != self.environment()
+                    || self.overrides.api_key.is_some()
+                    || self.key != KeyState::Loading
+                {
                     return;
                 }
                 self.key = match result {
@@ -404,7 +408,11 @@ impl HeroIntakeApp {
                     Ok(None) => KeyState::Missing,
                     Err(_) => KeyState::Unavailable,
                 };
-                if self.starting_up && !matches!(self.key, KeyState::Saved(_)) {
+                // Offer the welcome only if the user hasn't gone anywhere yet.
+                if self.starting_up
+                    && self.screen == Screen::Intake
+                    && !matches!(self.key, KeyState::Saved(_))
+                {
                     self.screen = Screen::Welcome;
                 }
                 self.starting_up = false;
@@ -635,6 +643,7 @@ impl HeroIntakeApp {
                 }
             }
             Action::OpenKeyFix => {
+                self.settings_message = None;
                 self.key_fix = Some(ui::KeyFix {
                     key_text: String::new(),
                     practice_group_text: self
@@ -1062,6 +1071,10 @@ impl eframe::App for HeroIntakeApp {
             });
         }
 
+        // An action changes what is on screen: draw once more to show it (then idle).
+        if !actions.is_empty() {
+            ctx.request_repaint();
+        }
         for action in actions {
             self.apply(action);
         }

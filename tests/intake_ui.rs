@@ -385,3 +385,65 @@ fn a_plain_http_custom_server_is_refused_in_the_window() {
         Phase::Editing { .. }
     ));
 }
+
+/// A keychain that answers slowly, like a Secret Service starting up.
+struct SlowKeyStore(hero_intake::secrets::MemoryKeyStore);
+
+impl hero_intake::secrets::KeyStore for SlowKeyStore {
+    fn load(
+        &self,
+        environment: hero_intake::config::Environment,
+    ) -> Result<Option<hero_intake::secrets::ApiKey>, hero_intake::secrets::KeyStoreError> {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        self.0.load(environment)
+    }
+    fn save(
+        &self,
+        environment: hero_intake::config::Environment,
+        key: &hero_intake::secrets::ApiKey,
+    ) -> Result<(), hero_intake::secrets::KeyStoreError> {
+        self.0.save(environment, key)
+    }
+    fn delete(
+        &self,
+        environment: hero_intake::config::Environment,
+    ) -> Result<(), hero_intake::secrets::KeyStoreError> {
+        self.0.delete(environment)
+    }
+}
+
+#[test]
+fn a_slow_keychain_never_undoes_a_key_saved_meanwhile_nor_moves_the_user() {
+    let fixture = Fixture::new();
+    let mut options = fixture.options();
+    options.key_store =
+        std::sync::Arc::new(SlowKeyStore(hero_intake::secrets::MemoryKeyStore::new()));
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(900.0, 760.0))
+        .build_eframe(move |cc| hero_intake::app::HeroIntakeApp::new(cc, options));
+    harness.step();
+    assert!(harness.state().is_loading());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .type_text("typed-while-loading");
+    harness.step();
+    harness.get_by_label("Save key").click();
+    settle(&mut harness, |h| has_text(h, "Key saved"));
+    // The slow load (nothing stored) arrives afterwards.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert_eq!(
+        harness.state().screen(),
+        Screen::Settings,
+        "the user stays where they are"
+    );
+    assert!(has_text(&harness, "is saved in this computer's keychain"));
+}

@@ -130,6 +130,15 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     {
         actions.push(Action::TestConnection);
     }
+    match view.message {
+        Some(Ok(text)) => {
+            ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));
+        }
+        Some(Err(text)) => {
+            error_line(ui, text);
+        }
+        None => {}
+    }
 
     ui.add_space(8.0);
     ui.label(RichText::new("Appearance").strong());
@@ -149,16 +158,6 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     ui.label(
         "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
     );
-
-    match view.message {
-        Some(Ok(text)) => {
-            ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));
-        }
-        Some(Err(text)) => {
-            error_line(ui, text);
-        }
-        None => {}
-    }
 
     ui.add_space(12.0);
     if ui.button(RichText::new("Done (Esc)").size(16.0)).clicked() {
