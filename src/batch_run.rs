@@ -116,6 +116,9 @@ pub struct Pace {
     cycle_start: Instant,
     cycle_successes: u32,
     rate_limited: u32,
+    /// Bumped at each change of pace: a 429 for a request sent at an older pace
+    /// says nothing about the current one (it only extends the wait).
+    epoch: u64,
 }
 
 impl Pace {
@@ -130,14 +133,15 @@ impl Pace {
             cycle_start: now,
             cycle_successes: 0,
             rate_limited: 0,
+            epoch: 0,
         }
     }
 
-    /// Reserves the next send slot; returns when it is.
-    pub fn reserve(&mut self, now: Instant) -> Instant {
+    /// Reserves the next send slot: when it is, and the pace it was reserved at.
+    pub fn reserve(&mut self, now: Instant) -> (Instant, u64) {
         let at = now.max(self.next_send).max(self.paused_until);
         self.next_send = at + self.interval;
-        at
+        (at, self.epoch)
     }
 
     pub fn on_success(&mut self) {
@@ -147,15 +151,20 @@ impl Pace {
             self.last_good = Some(self.interval);
             self.interval = self.interval.mul_f64(0.9);
             self.clean_run = 0;
+            self.epoch += 1;
         }
     }
 
-    pub fn on_rate_limited(&mut self, wait: Duration, now: Instant) {
+    pub fn on_rate_limited(&mut self, wait: Duration, now: Instant, sent_at_epoch: u64) {
         self.rate_limited += 1;
         let resume = now + wait;
         if resume > self.paused_until {
             self.paused_until = resume;
         }
+        if sent_at_epoch != self.epoch {
+            return;
+        }
+        self.epoch += 1;
         if self.interval.is_zero() {
             let span = (now - self.cycle_start + wait).as_secs_f64();
             self.interval = if self.cycle_successes > 0 && span > 0.0 {
@@ -325,7 +334,7 @@ async fn send_row(
     let mut rate_limited_tries = 0;
     let mut transient_retries = 0;
     loop {
-        let at = shared.pace().reserve(Instant::now());
+        let (at, epoch) = shared.pace().reserve(Instant::now());
         tokio::time::sleep_until(at.into()).await;
         if !wait_while_paused(state).await {
             return None;
@@ -338,9 +347,11 @@ async fn send_row(
             Err(failure) => match failure.retry {
                 Retry::RateLimited(asked) => {
                     rate_limited_tries += 1;
-                    shared
-                        .pace()
-                        .on_rate_limited(asked.unwrap_or(DEFAULT_RATE_LIMIT_WAIT), Instant::now());
+                    shared.pace().on_rate_limited(
+                        asked.unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
+                        Instant::now(),
+                        epoch,
+                    );
                     if rate_limited_tries >= MAX_RATE_LIMITED_TRIES {
                         return Some(Err(ApiError::RateLimited {
                             attempts: rate_limited_tries,

@@ -228,3 +228,76 @@ fn the_batch_command_registers_a_list_and_writes_results() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+mod pace {
+    use std::time::{Duration, Instant};
+
+    use hero_intake::batch_run::Pace;
+
+    #[test]
+    fn the_first_429_sets_the_pace_from_the_throughput_seen() {
+        let start = Instant::now();
+        let mut pace = Pace::new(start);
+        let mut epoch = 0;
+        for _ in 0..20 {
+            epoch = pace.reserve(start).1;
+            pace.on_success();
+        }
+        // 20 answers in 20 ms, then Hero asks for 1 s: 20 per 1.02 s.
+        pace.on_rate_limited(
+            Duration::from_secs(1),
+            start + Duration::from_millis(20),
+            epoch,
+        );
+        let interval = pace.interval().as_secs_f64();
+        assert!((interval - 0.051).abs() < 0.001, "{interval}");
+        // Requests sent before the change that also got 429 don't slow it further...
+        pace.on_rate_limited(
+            Duration::from_secs(1),
+            start + Duration::from_millis(21),
+            epoch,
+        );
+        pace.on_rate_limited(
+            Duration::from_secs(1),
+            start + Duration::from_millis(22),
+            epoch,
+        );
+        assert!((pace.interval().as_secs_f64() - 0.051).abs() < 0.001);
+        // ...but every one of them is counted and honoured: nothing goes before the wait.
+        assert_eq!(pace.rate_limited(), 3);
+        let (at, _) = pace.reserve(start + Duration::from_millis(30));
+        assert!(at >= start + Duration::from_millis(1022));
+    }
+
+    #[test]
+    fn it_probes_faster_after_a_clean_run_then_settles_on_the_last_good_pace() {
+        let start = Instant::now();
+        let mut pace = Pace::new(start);
+        let (_, epoch) = pace.reserve(start);
+        pace.on_success();
+        pace.on_rate_limited(Duration::from_secs(1), start, epoch);
+        let learnt = pace.interval();
+        for _ in 0..20 {
+            pace.reserve(start);
+            pace.on_success();
+        }
+        let probing = pace.interval();
+        assert!(probing < learnt, "10 % faster after a clean run");
+        let (_, epoch) = pace.reserve(start);
+        pace.on_rate_limited(Duration::from_secs(1), start, epoch);
+        assert_eq!(
+            pace.interval(),
+            learnt,
+            "back to the last pace without a 429"
+        );
+        for _ in 0..100 {
+            pace.reserve(start);
+            pace.on_success();
+        }
+        assert_eq!(
+            pace.interval(),
+            learnt,
+            "settled: no more probing, no more 429s"
+        );
+    }
+}
