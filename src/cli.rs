@@ -173,7 +173,7 @@ async fn resolve_connection(environment: Option<Environment>) -> Result<Connecti
     };
     if environment == Environment::Demo {
         return match sandbox::spawn(0, SandboxOptions::default()).await {
-            Ok(running) => Ok(demo_connection(running.base_url)),
+            Ok(running) => Ok(running.demo_connection()),
             Err(e) => Err(error_outcome(
                 None,
                 &format!("The demo server couldn't start: {e}"),
@@ -231,17 +231,9 @@ async fn batch(
             let _ = writeln!(err, "  row {}: {reason}", row.row_number);
         }
     }
-    let connection = match resolve_connection(environment).await {
+    let client = match single_attempt_client(environment).await {
         Ok(c) => c,
         Err(outcome) => return outcome,
-    };
-    let client = match HeroClient::with_options(
-        connection,
-        crate::api::Timeouts::default(),
-        crate::api::RetryPolicy::none(),
-    ) {
-        Ok(c) => c,
-        Err(e) => return api_error_outcome(&e),
     };
 
     let valid = list.valid_queries();
@@ -438,19 +430,11 @@ async fn register(
 }
 
 async fn check(environment: Option<Environment>) -> Outcome {
-    let connection = match resolve_connection(environment).await {
+    let client = match single_attempt_client(environment).await {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let base = connection.base_url.as_str().to_owned();
-    let client = match HeroClient::with_options(
-        connection,
-        crate::api::Timeouts::default(),
-        crate::api::RetryPolicy::none(),
-    ) {
-        Ok(c) => c,
-        Err(e) => return api_error_outcome(&e),
-    };
+    let base = client.connection().base_url.as_str().to_owned();
     match client.check_connection().await {
         Ok(group) => {
             let name = group.name.clone().unwrap_or_default();
@@ -480,12 +464,16 @@ async fn check(environment: Option<Environment>) -> Outcome {
     }
 }
 
-fn demo_connection(base_url: BaseUrl) -> Connection {
-    Connection {
-        base_url,
-        api_key: ApiKey::parse(DEMO_API_KEY).unwrap_or_else(|_| unreachable!("demo key is valid")),
-        practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
-    }
+/// A client that makes one attempt per call: for callers with their own pace or
+/// a question that needs a quick answer.
+async fn single_attempt_client(environment: Option<Environment>) -> Result<HeroClient, Outcome> {
+    let connection = resolve_connection(environment).await?;
+    HeroClient::with_options(
+        connection,
+        crate::api::Timeouts::default(),
+        crate::api::RetryPolicy::none(),
+    )
+    .map_err(|e| api_error_outcome(&e))
 }
 
 fn api_error_outcome(error: &ApiError) -> Outcome {

@@ -158,6 +158,18 @@ pub struct RunningSandbox {
     pub stats: Arc<SandboxStats>,
 }
 
+impl RunningSandbox {
+    /// How a client reaches this sandbox: its address and the demo credentials.
+    pub fn demo_connection(&self) -> crate::api::Connection {
+        crate::api::Connection {
+            base_url: self.base_url.clone(),
+            api_key: crate::secrets::ApiKey::parse(DEMO_API_KEY)
+                .unwrap_or_else(|_| unreachable!("the demo key is a valid key")),
+            practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
+        }
+    }
+}
+
 /// Binds 127.0.0.1:`port` (0 for a free one) and serves in the background.
 pub async fn spawn(port: u16, options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;

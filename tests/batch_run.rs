@@ -7,12 +7,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::batch::read_list;
 use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
 use hero_intake::patient::PatientQuery;
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
-use hero_intake::secrets::ApiKey;
 
 /// Valid NHS test numbers from the 999 range, in order.
 fn test_numbers(count: usize) -> Vec<String> {
@@ -50,11 +49,7 @@ async fn limited_sandbox(per_second: f64) -> (sandbox::RunningSandbox, HeroClien
     .await
     .unwrap();
     let client = HeroClient::with_options(
-        Connection {
-            base_url: running.base_url.clone(),
-            api_key: ApiKey::parse(DEMO_API_KEY).unwrap(),
-            practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
-        },
+        running.demo_connection(),
         Timeouts::default(),
         RetryPolicy::none(),
     )

@@ -269,15 +269,7 @@ fn a_key_typed_in_settings_is_saved_to_the_key_store() {
     settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .focus();
-    harness.step();
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .type_text("staging-key-123");
-    harness.step();
-    harness.get_by_label("Save key").click();
+    save_api_key(&mut harness, "staging-key-123");
     settle(&mut harness, |h| has_text(h, "Key saved"));
     let stored = fixture
         .key_store
@@ -299,15 +291,7 @@ fn a_locked_keychain_still_allows_a_session_only_key() {
     assert!(has_text(&harness, "keychain can't be reached"));
     harness.get_by_label("Enter your API key (Ctrl+,)").click();
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .focus();
-    harness.step();
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .type_text("session-key-1");
-    harness.step();
-    harness.get_by_label("Save key").click();
+    save_api_key(&mut harness, "session-key-1");
     settle(&mut harness, |h| has_text(h, "NOT been saved"));
 }
 
@@ -425,15 +409,7 @@ fn a_slow_keychain_never_undoes_a_key_saved_meanwhile_nor_moves_the_user() {
     assert!(harness.state().is_loading());
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
     harness.step();
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .focus();
-    harness.step();
-    harness
-        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-        .type_text("typed-while-loading");
-    harness.step();
-    harness.get_by_label("Save key").click();
+    save_api_key(&mut harness, "typed-while-loading");
     settle(&mut harness, |h| has_text(h, "Key saved"));
     // The slow load (nothing stored) arrives afterwards.
     std::thread::sleep(std::time::Duration::from_millis(800));

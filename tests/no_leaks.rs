@@ -119,18 +119,7 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
     let mut harness = fixture.harness();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
     harness.step();
-    {
-        use egui_kittest::kittest::Queryable;
-        harness
-            .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-            .focus();
-        harness.step();
-        harness
-            .get_by_role_and_label(egui::Role::PasswordInput, "API key")
-            .type_text(DEMO_API_KEY);
-        harness.step();
-        harness.get_by_label("Save key").click();
-    }
+    save_api_key(&mut harness, DEMO_API_KEY);
     settle(&mut harness, |h| has_text(h, "Key saved"));
     assert!(
         fixture

@@ -180,3 +180,17 @@ pub fn copied_text(harness: &Harness<'static, HeroIntakeApp>) -> Option<String> 
             _ => None,
         })
 }
+
+/// Types a key into Settings' masked API key field and presses Save key.
+pub fn save_api_key(harness: &mut Harness<'static, HeroIntakeApp>, key: &str) {
+    use egui_kittest::kittest::Queryable;
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "API key")
+        .type_text(key);
+    harness.step();
+    harness.get_by_label("Save key").click();
+}
