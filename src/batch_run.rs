@@ -101,10 +101,12 @@ pub struct BatchSummary {
     pub cancelled: bool,
 }
 
-/// The shared pace. Starts unthrottled; the first 429 sets it from the throughput seen
-/// up to then (successes over the time they took, including Hero's requested wait);
-/// after that it probes 10 % faster after each clean run and, on the next 429, settles
-/// on the last pace that had no 429 and stops probing.
+/// The shared pace. Starts unthrottled. Each 429 sets it from the throughput of the
+/// cycle that ended there: the successes since the last wait, over the time they took
+/// plus the wait Hero asked for. For a token bucket or a fixed window that is Hero's
+/// own rate, so after one cycle of at least `CLEAN_RUN` successes the pace is settled
+/// and no more 429s come. A cycle too short to measure is followed by probing: 10 %
+/// faster after each clean run, until the next 429 measures a longer cycle.
 #[derive(Debug)]
 pub struct Pace {
     interval: Duration,
@@ -112,7 +114,6 @@ pub struct Pace {
     paused_until: Instant,
     settled: bool,
     clean_run: u32,
-    last_good: Option<Duration>,
     cycle_start: Instant,
     cycle_successes: u32,
     rate_limited: u32,
@@ -129,7 +130,6 @@ impl Pace {
             paused_until: now,
             settled: false,
             clean_run: 0,
-            last_good: None,
             cycle_start: now,
             cycle_successes: 0,
             rate_limited: 0,
@@ -148,7 +148,6 @@ impl Pace {
         self.cycle_successes += 1;
         self.clean_run += 1;
         if !self.settled && self.clean_run >= CLEAN_RUN && !self.interval.is_zero() {
-            self.last_good = Some(self.interval);
             self.interval = self.interval.mul_f64(0.9);
             self.clean_run = 0;
             self.epoch += 1;
@@ -165,18 +164,14 @@ impl Pace {
             return;
         }
         self.epoch += 1;
-        if self.interval.is_zero() {
-            let span = (now - self.cycle_start + wait).as_secs_f64();
-            self.interval = if self.cycle_successes > 0 && span > 0.0 {
-                Duration::from_secs_f64(span / f64::from(self.cycle_successes))
-            } else {
-                Duration::from_millis(100)
-            };
-        } else if let Some(good) = self.last_good.take() {
-            self.interval = good;
-            self.settled = true;
+        let span = (now.saturating_duration_since(self.cycle_start) + wait).as_secs_f64();
+        if self.cycle_successes > 0 && span > 0.0 {
+            self.interval = Duration::from_secs_f64(span / f64::from(self.cycle_successes));
+            self.settled = self.cycle_successes >= CLEAN_RUN;
         } else {
-            self.interval = self.interval.mul_f64(if self.settled { 1.05 } else { 1.5 });
+            // Nothing got through: slow down until something does.
+            self.interval = self.interval.mul_f64(1.5).max(Duration::from_millis(100));
+            self.settled = false;
         }
         self.clean_run = 0;
         self.cycle_start = resume;

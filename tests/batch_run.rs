@@ -265,34 +265,43 @@ mod pace {
     }
 
     #[test]
-    fn it_probes_faster_after_a_clean_run_then_settles_on_the_last_good_pace() {
+    fn a_cycle_too_short_to_measure_is_followed_by_probing_until_a_long_one_settles_it() {
         let start = Instant::now();
         let mut pace = Pace::new(start);
+        // One success, then a 429 asking for 1 s: only a rough first guess (1 per s).
         let (_, epoch) = pace.reserve(start);
         pace.on_success();
         pace.on_rate_limited(Duration::from_secs(1), start, epoch);
-        let learnt = pace.interval();
+        let guess = pace.interval();
+        assert_eq!(guess, Duration::from_secs(1));
+        // A clean run: 10 % faster.
         for _ in 0..20 {
             pace.reserve(start);
             pace.on_success();
         }
         let probing = pace.interval();
-        assert!(probing < learnt, "10 % faster after a clean run");
-        let (_, epoch) = pace.reserve(start);
-        pace.on_rate_limited(Duration::from_secs(1), start, epoch);
-        assert_eq!(
-            pace.interval(),
-            learnt,
-            "back to the last pace without a 429"
+        assert!(probing < guess);
+        // 40 successes in 1 s, then a 429 asking for 1 s: 20 per second, settled.
+        let cycle_start = start + Duration::from_secs(1);
+        for _ in 0..20 {
+            pace.reserve(cycle_start);
+            pace.on_success();
+        }
+        let (_, epoch) = pace.reserve(cycle_start);
+        pace.on_rate_limited(
+            Duration::from_secs(1),
+            cycle_start + Duration::from_secs(1),
+            epoch,
         );
+        assert_eq!(pace.interval(), Duration::from_millis(50));
         for _ in 0..100 {
-            pace.reserve(start);
+            pace.reserve(cycle_start);
             pace.on_success();
         }
         assert_eq!(
             pace.interval(),
-            learnt,
-            "settled: no more probing, no more 429s"
+            Duration::from_millis(50),
+            "settled: no more probing"
         );
     }
 }
