@@ -13,13 +13,7 @@ use hero_intake::secrets::OsKeychain;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    init_logging();
     hero_intake::install_redacting_panic_hook();
     let runtime = match hero_intake::build_runtime() {
         Ok(runtime) => runtime,
@@ -32,6 +26,27 @@ fn main() -> ExitCode {
         Some(command) => hero_intake::cli::run(command, &runtime),
         None => run_window(&runtime, cli.list),
     }
+}
+
+/// Logs to stderr, filtered by RUST_LOG (`warn`, `hero_intake=debug,warn`, …); warnings by default.
+fn init_logging() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|spec| spec.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::WARN)
+        });
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
+        .with(filter)
+        .init();
 }
 
 /// The app icon, embedded so the window has it without any installed files.

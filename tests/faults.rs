@@ -525,6 +525,55 @@ async fn https_to_a_plain_http_server_is_tls_and_not_retried() {
 }
 
 #[tokio::test]
+async fn https_server_with_an_untrusted_certificate_is_refused_as_tls_and_not_retried() {
+    // A real TLS 1.3 server with a self-signed certificate: the handshake reaches
+    // certificate checking (the crypto provider works) and the client refuses it.
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = certified.cert.der().clone();
+    let key =
+        rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .unwrap(),
+    );
+    let server_saw = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&server_saw);
+    let (_, port, connections) = raw_server(move |mut stream| {
+        let mut tls = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
+        let outcome = loop {
+            match tls.complete_io(&mut stream) {
+                Ok(_) if tls.is_handshaking() => continue,
+                Ok(_) => break "handshake completed".to_owned(),
+                Err(e) => break e.to_string(),
+            }
+        };
+        seen.lock().unwrap().push(outcome);
+    });
+    let (result, progress, _) = run(&client(&format!("https://127.0.0.1:{port}"))).await;
+    let error = result.unwrap_err();
+    assert_eq!(error, ApiError::Tls);
+    assert!(progress.is_empty());
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server_saw.lock().unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let saw = server_saw.lock().unwrap().clone();
+    assert_eq!(saw.len(), 1, "{saw:?}");
+    assert!(
+        saw[0].contains("UnknownCA") || saw[0].contains("BadCertificate"),
+        "the client should reject the certificate, the server saw: {}",
+        saw[0]
+    );
+}
+
+#[tokio::test]
 async fn unknown_host_is_address_not_found() {
     let (result, progress, _) = run(&client("https://nonexistent.invalid")).await;
     let error = result.unwrap_err();

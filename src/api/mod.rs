@@ -107,6 +107,9 @@ impl HeroClient {
         timeouts: Timeouts,
         retry: RetryPolicy,
     ) -> Result<Self, ApiError> {
+        // reqwest is built without a crypto provider of its own; ring is ours. Installing
+        // twice is harmless (the first stays).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
