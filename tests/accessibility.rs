@@ -188,3 +188,19 @@ fn the_high_contrast_light_theme_is_chosen_in_settings_and_kept() {
         Some(egui::Color32::BLACK)
     );
 }
+
+#[test]
+fn the_caret_is_steady_in_both_themes_so_an_idle_form_draws_nothing() {
+    // egui_kittest turns blinking off in its own harness, so this starts from egui's defaults.
+    let ctx = egui::Context::default();
+    for theme in [egui::Theme::Light, egui::Theme::Dark] {
+        assert!(ctx.style_of(theme).visuals.text_cursor.blink);
+    }
+    hero_intake::ui::apply_appearance(&ctx, &hero_intake::config::Settings::default());
+    for theme in [egui::Theme::Light, egui::Theme::Dark] {
+        assert!(
+            !ctx.style_of(theme).visuals.text_cursor.blink,
+            "{theme:?} blinks"
+        );
+    }
+}

@@ -423,3 +423,50 @@ fn a_slow_keychain_never_undoes_a_key_saved_meanwhile_nor_moves_the_user() {
     );
     assert!(has_text(&harness, "is saved in this computer's keychain"));
 }
+
+/// The delay before the window's next frame, as egui scheduled it after the last one.
+fn next_repaint(
+    harness: &egui_kittest::Harness<'static, hero_intake::app::HeroIntakeApp>,
+) -> std::time::Duration {
+    harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
+}
+
+#[test]
+fn an_idle_window_schedules_no_frame_and_a_request_in_flight_does() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        &fixture,
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"patient_id": "98765"}))
+            .set_delay(std::time::Duration::from_millis(400)),
+        1,
+    );
+    let mut harness = fixture.harness();
+    harness.input_mut().focused = true;
+    // The empty form with the caret in "NHS number": what a desk shows between patients.
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "NHS number")
+            .is_focused()
+    );
+    assert_eq!(next_repaint(&harness), std::time::Duration::MAX);
+
+    // Sending: the spinner keeps frames coming.
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    harness.step();
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Sending { .. }
+    ));
+    assert!(next_repaint(&harness) < std::time::Duration::from_secs(1));
+
+    // The answer on screen, nothing happening: no frame scheduled.
+    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
+    harness.run();
+    assert_eq!(next_repaint(&harness), std::time::Duration::MAX);
+    fixture.runtime.block_on(server.verify());
+}
