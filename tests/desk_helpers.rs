@@ -219,3 +219,29 @@ fn cli_check_exits_0_when_all_is_well_and_names_the_wrong_setting_otherwise() {
             .contains("The API key is wrong")
     );
 }
+
+#[test]
+fn a_long_shift_list_lays_out_only_the_rows_on_screen() {
+    let fixture = Fixture::new();
+    fixture.demo();
+    let mut harness = fixture.harness();
+    let patients = 60;
+    for _ in 0..patients {
+        harness.key_press(egui::Key::Escape);
+        harness.step();
+        enter_patient(&mut harness, "999 000 0026", "14/07/1985");
+        settle(&mut harness, |h| {
+            !h.state().intake().is_busy()
+                && !matches!(h.state().intake().phase(), Phase::Editing { .. })
+        });
+    }
+    assert_eq!(harness.state().shift().len(), patients);
+    assert!(has_text(&harness, &format!("This shift ({patients})")));
+    // The newest rows are on screen; the rest are not built, so a frame costs the
+    // same however long the shift.
+    let rows_built = harness.query_all_by_label_contains("*** *** 0026").count();
+    assert!(
+        (3..30).contains(&rows_built),
+        "{rows_built} rows built for {patients} patients"
+    );
+}
