@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
 use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::app::{AppOptions, HeroIntakeApp, RecordingOpener};
 use hero_intake::config::{Overrides, SettingsFile};
@@ -23,6 +22,11 @@ use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 use hero_intake::secrets::{ApiKey, MemoryKeyStore};
 use hero_intake::state::Phase;
+
+// The window tests' helpers (typing into a field as a receptionist does).
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::type_into;
 
 const NHS: &str = "9990000018";
 const DOB: &str = "01/02/1992";
@@ -187,18 +191,6 @@ fn direct_register(
         "{result:?}"
     );
     elapsed
-}
-
-fn type_into(harness: &mut Harness<'static, HeroIntakeApp>, label: &str, text: &str) {
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, label)
-        .focus();
-    harness.step();
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, label)
-        .type_text(text);
-    harness.step();
-    harness.step();
 }
 
 fn step_until(

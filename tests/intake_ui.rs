@@ -29,6 +29,21 @@ fn mount(fixture: &Fixture, server: &MockServer, response: ResponseTemplate, tim
     );
 }
 
+/// A server that registers the test patient once, 400 ms after being asked.
+fn slow_registering_server(fixture: &Fixture, patient_id: &str) -> MockServer {
+    let server = start_server(fixture);
+    fixture.custom_server(&server.uri());
+    mount(
+        fixture,
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({ "patient_id": patient_id }))
+            .set_delay(std::time::Duration::from_millis(400)),
+        1,
+    );
+    server
+}
+
 #[test]
 fn focus_starts_in_the_nhs_number_field() {
     let fixture = Fixture::new();
@@ -224,16 +239,7 @@ fn the_date_is_echoed_in_words() {
 #[test]
 fn a_second_enter_while_sending_sends_nothing() {
     let fixture = Fixture::new();
-    let server = start_server(&fixture);
-    fixture.custom_server(&server.uri());
-    mount(
-        &fixture,
-        &server,
-        ResponseTemplate::new(200)
-            .set_body_json(serde_json::json!({"patient_id": "1"}))
-            .set_delay(std::time::Duration::from_millis(400)),
-        1,
-    );
+    let server = slow_registering_server(&fixture, "1");
     let mut harness = fixture.harness();
     enter_patient(&mut harness, "999 000 0018", "01/02/1992");
     assert!(matches!(
@@ -434,16 +440,7 @@ fn next_repaint(
 #[test]
 fn an_idle_window_schedules_no_frame_and_a_request_in_flight_does() {
     let fixture = Fixture::new();
-    let server = start_server(&fixture);
-    fixture.custom_server(&server.uri());
-    mount(
-        &fixture,
-        &server,
-        ResponseTemplate::new(200)
-            .set_body_json(serde_json::json!({"patient_id": "98765"}))
-            .set_delay(std::time::Duration::from_millis(400)),
-        1,
-    );
+    let server = slow_registering_server(&fixture, "98765");
     let mut harness = fixture.harness();
     harness.input_mut().focused = true;
     // The empty form with the caret in "NHS number": what a desk shows between patients.
