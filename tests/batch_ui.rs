@@ -95,12 +95,14 @@ fn a_list_runs_to_the_end_and_the_results_are_exported() {
     assert!(has_text(&harness, "Finished: 30 of 30 sent"));
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 30);
 
-    // The filter shows only the problems.
+    // The filter shows only the problems: row 2 (sent) is on screen before, not after.
+    use egui_kittest::kittest::Queryable;
+    assert!(harness.query_by_label("Row 2").is_some());
     harness.get_by_label("Problems").click();
     harness.step();
     harness.step();
     assert!(has_text(&harness, "Row 32"));
-    assert!(!has_text(&harness, "Row 2 "));
+    assert!(harness.query_by_label("Row 2").is_none());
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     settle(&mut harness, |h| h.state().batch().unwrap().saved.is_some());
@@ -136,13 +138,6 @@ fn pause_holds_the_list_and_cancel_stops_it_with_every_row_accounted_for() {
         running.stats.registrations.load(Ordering::Relaxed),
         paused_at
     );
-
-    // The window stays responsive while the batch works.
-    let started = std::time::Instant::now();
-    for _ in 0..10 {
-        harness.step();
-    }
-    assert!(started.elapsed() < Duration::from_secs(2));
 
     harness.key_press(egui::Key::Escape);
     settle(&mut harness, |h| {

@@ -142,14 +142,20 @@ fn raw_server(
     let connections = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&connections);
     let handle = Arc::new(handle);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let handle = Arc::clone(&handle);
-            std::thread::spawn(move || handle(stream));
-        }
-    });
+    std::thread::Builder::new()
+        .name("raw-server".into())
+        .spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let handle = Arc::clone(&handle);
+                std::thread::Builder::new()
+                    .name("raw-connection".into())
+                    .spawn(move || handle(stream))
+                    .unwrap();
+            }
+        })
+        .unwrap();
     (format!("http://127.0.0.1:{port}"), port, connections)
 }
 

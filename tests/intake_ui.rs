@@ -321,12 +321,6 @@ fn a_rate_limit_wait_shows_a_countdown_and_cancels_at_once() {
         has_text(&harness, "Hero is busy — retrying in 30 s")
             || has_text(&harness, "Hero is busy — retrying in 29 s")
     );
-    // The window keeps answering while it waits: a frame is quick.
-    let started = std::time::Instant::now();
-    for _ in 0..5 {
-        harness.step();
-    }
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
 
     let cancelled_at = std::time::Instant::now();
     harness.get_by_label("Cancel (Esc)").click();
@@ -376,38 +370,51 @@ fn a_plain_http_custom_server_is_refused_in_the_window() {
     ));
 }
 
-/// A keychain that answers slowly, like a Secret Service starting up.
-struct SlowKeyStore(hero_intake::secrets::MemoryKeyStore);
+/// A keychain whose first load waits until the test opens its gate, like a Secret
+/// Service starting up; it reports when that load has answered.
+struct GatedKeyStore {
+    inner: hero_intake::secrets::MemoryKeyStore,
+    gate: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    answered: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+}
 
-impl hero_intake::secrets::KeyStore for SlowKeyStore {
+impl hero_intake::secrets::KeyStore for GatedKeyStore {
     fn load(
         &self,
         environment: hero_intake::config::Environment,
     ) -> Result<Option<hero_intake::secrets::ApiKey>, hero_intake::secrets::KeyStoreError> {
-        std::thread::sleep(std::time::Duration::from_millis(600));
-        self.0.load(environment)
+        // What was stored when the load began (nothing), answered only once the gate opens.
+        let snapshot = self.inner.load(environment);
+        let _ = self.gate.lock().unwrap().recv();
+        let _ = self.answered.lock().unwrap().send(());
+        snapshot
     }
     fn save(
         &self,
         environment: hero_intake::config::Environment,
         key: &hero_intake::secrets::ApiKey,
     ) -> Result<(), hero_intake::secrets::KeyStoreError> {
-        self.0.save(environment, key)
+        self.inner.save(environment, key)
     }
     fn delete(
         &self,
         environment: hero_intake::config::Environment,
     ) -> Result<(), hero_intake::secrets::KeyStoreError> {
-        self.0.delete(environment)
+        self.inner.delete(environment)
     }
 }
 
 #[test]
 fn a_slow_keychain_never_undoes_a_key_saved_meanwhile_nor_moves_the_user() {
+    let (open_gate, gate) = std::sync::mpsc::channel();
+    let (answered_tx, answered) = std::sync::mpsc::channel();
     let fixture = Fixture::new();
     let mut options = fixture.options();
-    options.key_store =
-        std::sync::Arc::new(SlowKeyStore(hero_intake::secrets::MemoryKeyStore::new()));
+    options.key_store = std::sync::Arc::new(GatedKeyStore {
+        inner: hero_intake::secrets::MemoryKeyStore::new(),
+        gate: std::sync::Mutex::new(gate),
+        answered: std::sync::Mutex::new(answered_tx),
+    });
     let mut harness = egui_kittest::Harness::builder()
         .with_size(egui::vec2(900.0, 760.0))
         .build_eframe(move |cc| hero_intake::app::HeroIntakeApp::new(cc, options));
@@ -417,10 +424,15 @@ fn a_slow_keychain_never_undoes_a_key_saved_meanwhile_nor_moves_the_user() {
     harness.step();
     save_api_key(&mut harness, "typed-while-loading");
     settle(&mut harness, |h| has_text(h, "Key saved"));
-    // The slow load (nothing stored) arrives afterwards.
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    for _ in 0..5 {
+    // Only now does the load (nothing stored) answer.
+    open_gate.send(()).unwrap();
+    answered
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the keychain load answered");
+    // Its event is on its way to the window: let a few frames take it in.
+    for _ in 0..20 {
         harness.step();
+        std::thread::yield_now();
     }
     assert_eq!(
         harness.state().screen(),

@@ -82,14 +82,33 @@ fn a_panic_in_a_task_comes_back_as_an_error() {
 
 #[test]
 fn cancel_stops_a_job_at_once_and_sends_nothing() {
+    // Tells the test when the job's future is dropped, which only an abort does
+    // before the job's (never-ending) wait is over.
+    struct DroppedSignal(std::sync::mpsc::Sender<()>);
+    impl Drop for DroppedSignal {
+        fn drop(&mut self) {
+            let _ = self.0.send(());
+        }
+    }
+    let (dropped_tx, dropped) = std::sync::mpsc::channel();
     let (_rt, worker, events, wakes) = worker();
-    worker.run_job(9, async {
-        tokio::time::sleep(Duration::from_secs(30)).await;
+    worker.run_job(9, async move {
+        let _signal = DroppedSignal(dropped_tx);
+        std::future::pending::<()>().await;
         Err(ApiError::Timeout { attempts: 1 })
     });
     assert!(worker.is_busy());
     worker.cancel(9);
-    assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
+    // A deadline for a hang, not a speed bound: without the abort the job never ends.
+    // Dropped before its first poll, the sender goes without a message: also a drop.
+    assert!(
+        !matches!(
+            dropped.recv_timeout(Duration::from_secs(30)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        ),
+        "the cancelled job's future was dropped"
+    );
+    assert!(events.try_recv().is_err());
     assert!(!worker.is_busy());
     assert_eq!(
         wakes.load(Ordering::SeqCst),
