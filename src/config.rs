@@ -235,6 +235,13 @@ impl SettingsFile {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        // A file we can't read may hold someone's hand edits: keep a copy, never lose it.
+        if let Ok(bytes) = std::fs::read(path)
+            && serde_json::from_slice::<Settings>(&bytes).is_err()
+        {
+            std::fs::write(path.with_extension("json.bad"), &bytes)?;
+            tracing::warn!("unreadable settings file kept as settings.json.bad");
+        }
         let json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
         // Write then rename, so a crash never leaves half a file.
         let tmp = path.with_extension("json.tmp");
@@ -266,5 +273,33 @@ impl Overrides {
             practice_group_id: var("HERO_PRACTICE_GROUP_ID"),
             base_url: var("HERO_BASE_URL"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_over_a_malformed_file_keeps_a_copy() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, b"{ \"environment\": Prod").expect("write");
+        let file = SettingsFile::at(&path);
+        assert_eq!(file.load(), Settings::default());
+        file.save(&Settings::default()).expect("save");
+        let kept = std::fs::read(dir.path().join("settings.json.bad")).expect("backup kept");
+        assert_eq!(kept, b"{ \"environment\": Prod");
+        assert_eq!(file.load(), Settings::default());
+    }
+
+    #[test]
+    fn saving_over_a_good_file_makes_no_copy() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.json");
+        let file = SettingsFile::at(&path);
+        file.save(&Settings::default()).expect("first save");
+        file.save(&Settings::default()).expect("second save");
+        assert!(!dir.path().join("settings.json.bad").exists());
     }
 }
