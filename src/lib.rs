@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod files;
 pub mod patient;
+pub mod renderer;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;

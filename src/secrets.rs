@@ -205,3 +205,35 @@ impl KeyStore for MemoryKeyStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// keyring-rs #264: Windows (VDI) rejects a credential whose comment, built from
+    /// the service and user names plus keyring's own wording, passes 256 characters.
+    /// 128 characters are left for that wording: a conservative bound.
+    const WINDOWS_COMMENT_LIMIT: usize = 256;
+    const KEYRING_WORDING_ALLOWANCE: usize = 128;
+
+    #[test]
+    fn keychain_names_stay_short_enough_for_windows() {
+        let longest_user = Environment::ALL
+            .iter()
+            .map(|e| e.keychain_user().len())
+            .max()
+            .unwrap_or_default();
+        let names = KEYCHAIN_SERVICE.len() + longest_user;
+        assert!(
+            names + KEYRING_WORDING_ALLOWANCE <= WINDOWS_COMMENT_LIMIT,
+            "service + user = {names} characters"
+        );
+        // Plain ASCII: the comment and target name are UTF-16 on Windows.
+        assert!(KEYCHAIN_SERVICE.is_ascii());
+        assert!(
+            Environment::ALL
+                .iter()
+                .all(|e| e.keychain_user().is_ascii())
+        );
+    }
+}
