@@ -6,6 +6,7 @@ pub mod batch;
 pub mod batch_run;
 pub mod cli;
 pub mod config;
+pub mod demographics;
 pub mod files;
 pub mod patient;
 pub mod renderer;
