@@ -206,7 +206,8 @@ impl HeroIntakeApp {
         };
         app.prepare_environment();
         if let Some(path) = options.initial_list {
-            app.worker.load_list(path);
+            let test_numbers = app.environment().test_numbers();
+            app.worker.load_list(path, test_numbers);
         }
         app
     }
@@ -669,7 +670,8 @@ impl HeroIntakeApp {
                     .as_ref()
                     .is_some_and(ui::batch::BatchSession::is_running)
                 {
-                    self.worker.pick_list(self.file_picker.clone());
+                    self.worker
+                        .pick_list(self.file_picker.clone(), self.environment().test_numbers());
                 }
             }
             Action::BatchStart => self.start_batch(),
@@ -736,6 +738,7 @@ impl HeroIntakeApp {
     }
 
     fn start_batch(&mut self) {
+        let environment = self.environment();
         let connection = match self.connection() {
             Ok(c) => c,
             Err(problem) => {
@@ -755,6 +758,12 @@ impl HeroIntakeApp {
             return;
         };
         if !matches!(session.stage, ui::batch::BatchStage::Preview) {
+            return;
+        }
+        if session.list.test_numbers != environment.test_numbers() {
+            self.list_problem = Some(format!(
+                "The environment changed to {environment} after this list was checked: open the list again (Ctrl+O) so its rows are checked for {environment}. Nothing was sent."
+            ));
             return;
         }
         let valid = session.list.valid_queries();
@@ -958,7 +967,8 @@ impl eframe::App for HeroIntakeApp {
                 .as_ref()
                 .is_some_and(ui::batch::BatchSession::is_running)
         {
-            self.worker.load_list(path);
+            self.worker
+                .load_list(path, self.environment().test_numbers());
         }
         let running = self
             .batch

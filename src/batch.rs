@@ -6,9 +6,11 @@
 //!   otherwise a UTF-8 BOM is stripped, and the bytes are UTF-8 if they are valid
 //!   UTF-8, else Windows-1252 (what Excel writes on a practice PC).
 //! - Delimiter: comma, semicolon or tab, whichever appears most often outside quotes
-//!   on the first non-empty line (comma when tied or none).
+//!   on the first non-empty line that has any (comma when tied or none).
 //! - Header: the first non-blank row is a header when one of its cells is a known
-//!   column name (see [`NHS_NUMBER_HEADERS`], [`DATE_OF_BIRTH_HEADERS`]). Without a
+//!   column name (see [`NHS_NUMBER_HEADERS`], [`DATE_OF_BIRTH_HEADERS`]). A report's
+//!   title lines may come above it (up to 20, none holding anything shaped like an NHS
+//!   number): they are skipped and reported once ([`BatchList::title_rows_note`]). Without a
 //!   header, the NHS number column is the first where most rows hold something shaped
 //!   like an NHS number, and the date of birth column the first other one where most
 //!   rows hold a date.
@@ -34,7 +36,9 @@ use jiff::civil::Date;
 use thiserror::Error;
 
 use crate::api::types::Registration;
-use crate::patient::{DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery};
+use crate::patient::{
+    DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, TestNumbers,
+};
 
 /// Most patients (data rows) one file may hold.
 pub const MAX_ROWS: usize = 50_000;
@@ -73,6 +77,9 @@ pub const RESULTS_HEADER: [&str; 8] = [
     "Cause",
     "What to do",
 ];
+
+/// Lines above the header row that may be a report's title (name, run date, blank).
+const MAX_TITLE_ROWS: usize = 20;
 
 /// Rows examined when guessing columns in a file without a header.
 const SNIFF_ROWS: usize = 50;
@@ -151,25 +158,17 @@ impl Delimiter {
         }
     }
 
-    /// The most frequent of the three outside quotes on the first non-empty line;
-    /// comma when tied or when there is none.
+    /// The most frequent of the three outside quotes on the first non-empty line that
+    /// has any; comma when tied or when there is none.
     fn sniff(text: &str) -> Self {
-        let first_line = text
+        // Title lines above a header often have no delimiter: the first line with one decides.
+        let [comma, semicolon, tab] = text
             .split(['\r', '\n'])
-            .find(|line| !line.trim().is_empty())
-            .unwrap_or("");
-        let mut counts = [0usize; 3];
-        let mut in_quotes = false;
-        for c in first_line.chars() {
-            match c {
-                '"' => in_quotes = !in_quotes,
-                ',' if !in_quotes => counts[0] += 1,
-                ';' if !in_quotes => counts[1] += 1,
-                '\t' if !in_quotes => counts[2] += 1,
-                _ => {}
-            }
-        }
-        let [comma, semicolon, tab] = counts;
+            .filter(|line| !line.trim().is_empty())
+            .take(MAX_TITLE_ROWS + 1)
+            .map(delimiter_counts)
+            .find(|counts| counts.iter().any(|&n| n > 0))
+            .unwrap_or_default();
         if semicolon > comma && semicolon >= tab {
             Self::Semicolon
         } else if tab > comma && tab > semicolon {
@@ -178,6 +177,22 @@ impl Delimiter {
             Self::Comma
         }
     }
+}
+
+/// Commas, semicolons and tabs outside quotes on one line.
+fn delimiter_counts(line: &str) -> [usize; 3] {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    for c in line.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => counts[0] += 1,
+            ';' if !in_quotes => counts[1] += 1,
+            '\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    counts
 }
 
 /// What reading found in one row.
@@ -257,9 +272,27 @@ pub struct BatchList {
     pub nhs_column: usize,
     /// 0-based index of the column the dates of birth were read from.
     pub dob_column: usize,
+    /// Excel's row numbers of the lines above the header row (a report's title, run
+    /// date, blank lines): skipped, not patients.
+    pub title_rows: Option<std::ops::RangeInclusive<usize>>,
+    /// Whether test-range NHS numbers were refused (the list was checked for Production).
+    pub test_numbers: TestNumbers,
 }
 
 impl BatchList {
+    /// Said once above the rows, when the file had title lines above its header.
+    pub fn title_rows_note(&self) -> Option<String> {
+        let rows = self.title_rows.as_ref()?;
+        let which = if rows.start() == rows.end() {
+            format!("Row {}", rows.start())
+        } else {
+            format!("Rows {}–{}", rows.start(), rows.end())
+        };
+        Some(format!(
+            "{which} skipped: a report title above the header row, not patients"
+        ))
+    }
+
     /// The patients to send, each once, in file order, with their row numbers.
     pub fn valid_queries(&self) -> Vec<(usize, PatientQuery)> {
         self.rows
@@ -285,8 +318,13 @@ impl BatchList {
 }
 
 /// Reads a patient list from the bytes of a CSV (or tab-separated) file, checking each
-/// row against `today`. See the module documentation for the rules.
-pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
+/// row against `today` and, for a service with real patients, refusing test numbers.
+/// See the module documentation for the rules.
+pub fn read_list(
+    bytes: &[u8],
+    today: Date,
+    test_numbers: TestNumbers,
+) -> Result<BatchList, ListError> {
     if bytes.len() > MAX_BYTES {
         return Err(ListError::TooLarge);
     }
@@ -304,9 +342,11 @@ pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
 
     let delimiter = Delimiter::sniff(&text);
     let records = split_records(&text, delimiter)?;
-    let Some(first) = records.first() else {
+    let header_index = header_after_title_rows(&records);
+    let Some(first) = records.get(header_index) else {
         return Err(ListError::Empty);
     };
+    let title_rows = (header_index > 0).then(|| 1..=first.row - 1);
 
     let (had_header, nhs_column, dob_column) = match header_columns(&first.cells) {
         Some((nhs, dob)) => {
@@ -323,7 +363,7 @@ pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
     };
 
     let data = if had_header {
-        &records[1..]
+        &records[header_index + 1..]
     } else {
         &records[..]
     };
@@ -343,7 +383,7 @@ pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
     let mut rows = Vec::with_capacity(data.len());
     for (index, record) in data.iter().enumerate() {
         let unrecognised_header = !had_header && index == 0 && looks_like_header(record);
-        let checked = check_record(record, columns, today, unrecognised_header);
+        let checked = check_record(record, columns, today, test_numbers, unrecognised_header);
         let outcome = match checked.query {
             Err(reason) => RowCheck::Invalid { reason },
             Ok(query) => {
@@ -377,7 +417,29 @@ pub fn read_list(bytes: &[u8], today: Date) -> Result<BatchList, ListError> {
         encoding_name,
         nhs_column,
         dob_column,
+        title_rows,
+        test_numbers,
     })
+}
+
+/// Where the header row is: 0, or the first record naming a column when every record
+/// above it is a title line (none holds anything shaped like an NHS number, so no
+/// patient is ever skipped as a title).
+fn header_after_title_rows(records: &[Record]) -> usize {
+    let header = records
+        .iter()
+        .take(MAX_TITLE_ROWS + 1)
+        .position(|record| header_columns(&record.cells).is_some());
+    match header {
+        Some(index)
+            if records[..index]
+                .iter()
+                .all(|record| !record.cells.iter().any(|cell| looks_like_nhs_number(cell))) =>
+        {
+            index
+        }
+        _ => 0,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -675,19 +737,19 @@ fn without_spaced_quotes(cell: &str) -> &str {
     trimmed
 }
 
-/// Ten digits, whatever the check digit says.
+/// Ten digits, whatever the check digit or range says.
 fn looks_like_nhs_number(cell: &str) -> bool {
-    matches!(
-        NhsNumber::parse(cell_value(cell)),
-        Ok(_) | Err(NhsNumberError::CheckDigitMismatch | NhsNumberError::CheckDigitImpossible)
-    )
+    match NhsNumber::parse(cell_value(cell)) {
+        Ok(_) => true,
+        Err(e) => e.is_ten_digits(),
+    }
 }
 
 /// Date-shaped, even if it is not a possible date of birth.
 fn looks_like_date(cell: &str, today: Date) -> bool {
     !matches!(
         DateOfBirth::parse(cell_value(cell), today),
-        Err(DateOfBirthError::Empty | DateOfBirthError::Unrecognised)
+        Err(DateOfBirthError::Empty | DateOfBirthError::Unrecognised | DateOfBirthError::NotAMonth)
     )
 }
 
@@ -773,11 +835,11 @@ fn is_scientific_notation(value: &str) -> bool {
             .is_ok()
 }
 
-fn nhs_problem(value: &str) -> Result<NhsNumber, String> {
+fn nhs_problem(value: &str, test_numbers: TestNumbers) -> Result<NhsNumber, String> {
     if is_scientific_notation(value) {
         return Err("NHS number: Excel has written it in scientific notation (like 9.99E+09), which loses digits: in the spreadsheet, format the column as Number with no decimal places, then save as CSV again".to_owned());
     }
-    NhsNumber::parse(value).map_err(|e| match e {
+    NhsNumber::parse_for(value, test_numbers).map_err(|e| match e {
         NhsNumberError::Empty => "missing NHS number".to_owned(),
         e => format!("NHS number: {e}"),
     })
@@ -794,11 +856,12 @@ fn check_record(
     record: &Record,
     columns: Columns,
     today: Date,
+    test_numbers: TestNumbers,
     unrecognised_header: bool,
 ) -> CheckedRecord {
     let nhs_cell = record.cells.get(columns.nhs).map(|c| cell_value(c));
     let dob_cell = record.cells.get(columns.dob).map(|c| cell_value(c));
-    let nhs = nhs_cell.map(nhs_problem);
+    let nhs = nhs_cell.map(|value| nhs_problem(value, test_numbers));
     let dob = dob_cell.map(|value| dob_problem(value, today));
     let nhs_display = match (&nhs, nhs_cell) {
         (Some(Ok(number)), _) => number.formatted(),

@@ -162,15 +162,25 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
     }
 }
 
+/// The environment a command talks to: `--environment`, else Custom when
+/// `HERO_BASE_URL` is set, else the one chosen in the window's settings.
+fn chosen_environment(
+    flag: Option<Environment>,
+    overrides: &Overrides,
+    settings: &crate::config::Settings,
+) -> Environment {
+    match (flag, &overrides.base_url) {
+        (Some(env), _) => env,
+        (None, Some(_)) => Environment::Custom,
+        (None, None) => settings.environment,
+    }
+}
+
 /// The connection for a command: the demo sandbox, or the configured Hero.
 async fn resolve_connection(environment: Option<Environment>) -> Result<Connection, Outcome> {
     let overrides = Overrides::from_env();
     let settings = SettingsFile::standard().load();
-    let environment = match (environment, &overrides.base_url) {
-        (Some(env), _) => env,
-        (None, Some(_)) => Environment::Custom,
-        (None, None) => settings.environment,
-    };
+    let environment = chosen_environment(environment, &overrides, &settings);
     if environment == Environment::Demo {
         return match sandbox::spawn(0, SandboxOptions::default()).await {
             Ok(running) => Ok(running.demo_connection()),
@@ -207,7 +217,13 @@ async fn batch(
             );
         }
     };
-    let list = match read_list(&bytes, crate::patient::today()) {
+    // Chosen before reading: the list's checks depend on it (no test numbers on Production).
+    let environment = chosen_environment(
+        environment,
+        &Overrides::from_env(),
+        &SettingsFile::standard().load(),
+    );
+    let list = match read_list(&bytes, crate::patient::today(), environment.test_numbers()) {
         Ok(list) => list,
         Err(e) => {
             return usage_error(
@@ -226,12 +242,15 @@ async fn batch(
         counts.invalid,
         counts.duplicate
     );
+    if let Some(note) = list.title_rows_note() {
+        let _ = writeln!(err, "  {note}");
+    }
     for row in &list.rows {
         if let crate::batch::RowCheck::Invalid { reason } = &row.outcome {
             let _ = writeln!(err, "  row {}: {reason}", row.row_number);
         }
     }
-    let client = match single_attempt_client(environment).await {
+    let client = match single_attempt_client(Some(environment)).await {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
@@ -367,11 +386,7 @@ async fn register(
 ) -> Outcome {
     let overrides = Overrides::from_env();
     let settings = SettingsFile::standard().load();
-    let environment = match (environment, &overrides.base_url) {
-        (Some(env), _) => env,
-        (None, Some(_)) => Environment::Custom,
-        (None, None) => settings.environment,
-    };
+    let environment = chosen_environment(environment, &overrides, &settings);
     let allow = allow_bad_check_digit && environment.allows_check_digit_override();
     if allow_bad_check_digit && !allow {
         return usage_error(
@@ -380,9 +395,9 @@ async fn register(
         );
     }
     let nhs_number = if allow {
-        NhsNumber::parse_ignoring_check_digit(nhs_text)
+        NhsNumber::parse_ignoring_check_digit(nhs_text, environment.test_numbers())
     } else {
-        NhsNumber::parse(nhs_text)
+        NhsNumber::parse_for(nhs_text, environment.test_numbers())
     };
     let nhs_number = match nhs_number {
         Ok(n) => n,

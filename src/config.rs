@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::patient::TestNumbers;
+
 pub const STAGING_URL: &str = "https://api.staging.htech.app";
 pub const PRODUCTION_URL: &str = "https://api.herohealth.net";
 
@@ -65,6 +67,14 @@ impl Environment {
     /// be a typing error.
     pub fn allows_check_digit_override(self) -> bool {
         matches!(self, Self::Staging | Self::Demo)
+    }
+
+    /// Test-range NHS numbers reach no real patient, so the live service never gets one.
+    pub fn test_numbers(self) -> TestNumbers {
+        match self {
+            Self::Production => TestNumbers::Refused,
+            Self::Demo | Self::Staging | Self::Custom => TestNumbers::Allowed,
+        }
     }
 }
 

@@ -7,37 +7,13 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::patient::DateOfBirth;
+use crate::text::{describe_char, strip_invisible};
 
 /// Longest forename or surname accepted, in characters (PDS holds 35 per name part).
 pub const MAX_NAME_CHARS: usize = 35;
 
 /// Longest input examined for a postcode before it is refused outright.
 const MAX_POSTCODE_INPUT_CHARS: usize = 16;
-
-/// Characters pasting from other programs leaves behind: zero-width spaces and joiners,
-/// direction marks and embeddings, word joiner, byte-order mark, soft hyphen.
-// TODO(merge): use text::strip_invisible
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
-}
-
-/// Drops invisible characters and turns every kind of space (NBSP included) into ' '.
-// TODO(merge): use text::strip_invisible
-fn strip_invisible(input: &str) -> String {
-    input
-        .chars()
-        .filter(|&c| !is_invisible(c))
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect()
-}
 
 /// Which name a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,14 +54,6 @@ pub enum NameError {
 /// typographic apostrophes turned into `'`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PersonName(String);
-
-fn describe_char(c: char) -> String {
-    if c.is_control() {
-        format!("a hidden control character (U+{:04X})", c as u32)
-    } else {
-        c.to_string()
-    }
-}
 
 /// Combining accents, so a decomposed "Siân" (a + U+0302) is as good as a composed one.
 fn is_combining_mark(c: char) -> bool {

@@ -13,6 +13,7 @@ pub mod renderer;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;
+pub mod text;
 pub mod ui;
 pub mod worker;
 

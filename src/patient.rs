@@ -7,6 +7,8 @@ use std::fmt;
 use jiff::civil::Date;
 use thiserror::Error;
 
+use crate::text::{describe_char, strip_invisible};
+
 /// Oldest date of birth accepted, in years before today.
 pub const MAX_AGE_YEARS: i16 = 130;
 
@@ -21,12 +23,18 @@ pub struct NhsNumber {
     check_digit_ok: bool,
 }
 
+/// What to do when a number can never find a patient: said once, used by every message.
+const ASK_FOR_NHS_NUMBER: &str =
+    "ask the patient for their NHS number (it is on NHS letters and in the NHS App)";
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NhsNumberError {
     #[error("Enter the patient's NHS number")]
     Empty,
-    #[error("That's too long for an NHS number: it has 10 digits")]
-    TooLong,
+    #[error("{}", too_long_message(*.digits))]
+    TooLong { digits: usize },
+    #[error("That is a National Insurance number, not an NHS number: {ASK_FOR_NHS_NUMBER}")]
+    NationalInsuranceNumber,
     #[error("NHS number can only contain digits and spaces — remove \"{0}\"")]
     InvalidCharacter(String),
     #[error("NHS number must be 10 digits — {0} entered")]
@@ -35,6 +43,24 @@ pub enum NhsNumberError {
     CheckDigitMismatch,
     #[error("This can't be an NHS number (its check digit would be 10): check for a typing error")]
     CheckDigitImpossible,
+    #[error("{}", .0.refusal())]
+    NotAnNhsNumber(NumberRange),
+    #[error(
+        "That is a test NHS number (it starts with 9): no real patient has it. This is Production: enter the patient's real NHS number"
+    )]
+    TestNumberOnLiveService,
+}
+
+fn too_long_message(digits: usize) -> String {
+    match digits {
+        0 => "That's too long for an NHS number, which is 10 digits".to_owned(),
+        1 => {
+            "That's too long for an NHS number: it has 1 digit, and an NHS number has 10".to_owned()
+        }
+        n => format!(
+            "That's too long for an NHS number: it has {n} digits, and an NHS number has 10"
+        ),
+    }
 }
 
 impl NhsNumberError {
@@ -43,26 +69,115 @@ impl NhsNumberError {
     pub fn is_check_digit_failure(&self) -> bool {
         matches!(self, Self::CheckDigitMismatch | Self::CheckDigitImpossible)
     }
+
+    /// Whether the text is ten digits, whatever else is wrong with them: how a column
+    /// of NHS numbers is recognised in a list.
+    pub fn is_ten_digits(&self) -> bool {
+        self.is_check_digit_failure()
+            || matches!(
+                self,
+                Self::NotAnNhsNumber(_) | Self::TestNumberOnLiveService
+            )
+    }
+}
+
+/// What a Modulus-11-valid 10-digit number is, by its range (NHS Data Dictionary).
+/// Only `England` numbers are on PDS; `Test` numbers only on test services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumberRange {
+    /// 400 000 0000 – 499 999 9999 and 600 000 0000 – 799 999 9999: England, Wales, Isle of Man.
+    England,
+    /// 010 000 0000 – 311 299 9999.
+    ScottishChi,
+    /// 320 000 0000 – 399 999 9999.
+    NorthernIreland,
+    /// 500 000 0000 – 599 999 9999, never issued.
+    Reserved,
+    /// 800 000 0000 – 859 999 9999.
+    IrelandIhi,
+    /// 900 000 0000 – 999 999 9999: synthetic patients, never issued to a person.
+    Test,
+    /// Everything else.
+    Unallocated,
+}
+
+impl NumberRange {
+    pub fn of(number: u64) -> Self {
+        match number {
+            4_000_000_000..=4_999_999_999 | 6_000_000_000..=7_999_999_999 => Self::England,
+            100_000_000..=3_112_999_999 => Self::ScottishChi,
+            3_200_000_000..=3_999_999_999 => Self::NorthernIreland,
+            5_000_000_000..=5_999_999_999 => Self::Reserved,
+            8_000_000_000..=8_599_999_999 => Self::IrelandIhi,
+            9_000_000_000..=9_999_999_999 => Self::Test,
+            _ => Self::Unallocated,
+        }
+    }
+
+    fn refusal(self) -> String {
+        let not_nhs = |what: &str| {
+            format!(
+                "That is {what}, not an NHS number: Hero traces only NHS numbers from England, Wales and the Isle of Man. Nothing was sent: {ASK_FOR_NHS_NUMBER}"
+            )
+        };
+        match self {
+            Self::ScottishChi => not_nhs("a Scottish CHI number"),
+            Self::NorthernIreland => not_nhs("a Northern Ireland Health and Care number"),
+            Self::IrelandIhi => not_nhs("a Republic of Ireland Individual Health Identifier"),
+            Self::Reserved => format!(
+                "No patient has that number: NHS numbers starting with 5 are reserved and never issued. Check for a typing error, or {ASK_FOR_NHS_NUMBER}"
+            ),
+            Self::Unallocated => format!(
+                "No patient has that number: no NHS numbers are issued that start like it. Check for a typing error, or {ASK_FOR_NHS_NUMBER}"
+            ),
+            // Sendable ranges: never refused, so never shown.
+            Self::England | Self::Test => String::new(),
+        }
+    }
+}
+
+/// Whether test-range numbers may be sent: not to a service that holds real patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestNumbers {
+    Allowed,
+    Refused,
 }
 
 /// Spaces, dashes and other visual separators people type or paste between digit groups.
-/// Zero-width characters and byte-order marks that pasting from other programs leaves behind.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '.' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-        )
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '.')
 }
 
-fn describe_char(c: char) -> String {
-    if c.is_control() {
-        format!("a hidden control character (U+{:04X})", c as u32)
-    } else if c.is_numeric() {
-        format!("{c}, a digit that isn't 0–9")
-    } else {
-        c.to_string()
-    }
+/// `QQ 12 34 56 C`: two letters, six digits and a letter A–D, spaced or not.
+fn is_national_insurance_number(text: &str) -> bool {
+    let compact: Vec<char> = text
+        .chars()
+        .filter(|c| !is_separator(*c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    compact.len() == 9
+        && compact[..2].iter().all(char::is_ascii_uppercase)
+        && compact[2..8].iter().all(char::is_ascii_digit)
+        && matches!(compact[8], 'A'..='D')
+}
+
+/// `NHS No: 999 000 0018`, `999 000 0018 (NHS number)`: the number without its label,
+/// when the text holds one number and the rest names it an NHS number (so a number
+/// with a digit missing is still counted, not refused for its label's letters).
+fn without_label(text: &str) -> Option<&str> {
+    let first = text.find(|c: char| c.is_ascii_digit())?;
+    let last = text.rfind(|c: char| c.is_ascii_digit())?;
+    let number = &text[first..=last];
+    let one_number = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || is_separator(c));
+    let label = format!("{} {}", &text[..first], &text[last + 1..]).to_lowercase();
+    let label_only = label.chars().all(|c| {
+        c.is_alphabetic()
+            || c.is_whitespace()
+            || matches!(c, ':' | '#' | '.' | '(' | ')' | '\'' | '’' | '-' | '=')
+    });
+    (one_number && label_only && label.contains("nhs")).then_some(number)
 }
 
 /// The Modulus 11 check digit for the first nine digits, or None when it would be 10.
@@ -80,41 +195,77 @@ fn expected_check_digit(first_nine: &[u8]) -> Option<u8> {
 }
 
 impl NhsNumber {
-    /// Parses typed or pasted text: digits with optional spaces or dashes.
+    /// Parses typed or pasted text: digits with optional spaces or dashes, or with an
+    /// "NHS No:" label. Checks the check digit and the number's range; test numbers pass
+    /// (see [`NhsNumber::parse_for`] for a service with real patients).
     pub fn parse(input: &str) -> Result<Self, NhsNumberError> {
+        Self::parse_for(input, TestNumbers::Allowed)
+    }
+
+    /// Like `parse`, refusing test-range numbers when `test_numbers` says so.
+    pub fn parse_for(input: &str, test_numbers: TestNumbers) -> Result<Self, NhsNumberError> {
         let digits = Self::digits(input)?;
         match expected_check_digit(&digits[..9]) {
             None => Err(NhsNumberError::CheckDigitImpossible),
             Some(d) if d != digits[9] => Err(NhsNumberError::CheckDigitMismatch),
-            Some(_) => Ok(Self {
-                digits,
-                check_digit_ok: true,
-            }),
+            Some(_) => Self::in_sendable_range(digits, true, test_numbers),
         }
     }
 
-    /// Like `parse`, but lets a failed check digit through (marked as such).
+    /// Like `parse_for`, but lets a failed check digit through (marked as such).
     /// Only for the staging environment, after the user explicitly confirms.
-    pub fn parse_ignoring_check_digit(input: &str) -> Result<Self, NhsNumberError> {
-        match Self::parse(input) {
-            Err(e) if e.is_check_digit_failure() => Ok(Self {
-                digits: Self::digits(input)?,
-                check_digit_ok: false,
-            }),
+    pub fn parse_ignoring_check_digit(
+        input: &str,
+        test_numbers: TestNumbers,
+    ) -> Result<Self, NhsNumberError> {
+        match Self::parse_for(input, test_numbers) {
+            Err(e) if e.is_check_digit_failure() => {
+                Self::in_sendable_range(Self::digits(input)?, false, test_numbers)
+            }
             other => other,
         }
     }
 
+    fn in_sendable_range(
+        digits: [u8; 10],
+        check_digit_ok: bool,
+        test_numbers: TestNumbers,
+    ) -> Result<Self, NhsNumberError> {
+        let number = Self {
+            digits,
+            check_digit_ok,
+        };
+        match (number.range(), test_numbers) {
+            (NumberRange::England, _) | (NumberRange::Test, TestNumbers::Allowed) => Ok(number),
+            (NumberRange::Test, TestNumbers::Refused) => {
+                Err(NhsNumberError::TestNumberOnLiveService)
+            }
+            (other, _) => Err(NhsNumberError::NotAnNhsNumber(other)),
+        }
+    }
+
+    /// Which range the number is in.
+    pub fn range(&self) -> NumberRange {
+        NumberRange::of(self.digits.iter().fold(0u64, |n, &d| n * 10 + u64::from(d)))
+    }
+
     fn digits(input: &str) -> Result<[u8; 10], NhsNumberError> {
-        let trimmed = input.trim();
+        let cleaned = strip_invisible(input);
+        let trimmed = cleaned.trim();
         if trimmed.is_empty() {
             return Err(NhsNumberError::Empty);
         }
         if trimmed.chars().count() > MAX_INPUT_CHARS {
-            return Err(NhsNumberError::TooLong);
+            return Err(NhsNumberError::TooLong {
+                digits: trimmed.chars().filter(char::is_ascii_digit).count(),
+            });
         }
+        if is_national_insurance_number(trimmed) {
+            return Err(NhsNumberError::NationalInsuranceNumber);
+        }
+        let number = without_label(trimmed).unwrap_or(trimmed);
         let mut digits = Vec::with_capacity(10);
-        for c in trimmed.chars() {
+        for c in number.chars() {
             if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
                 digits.push(d as u8);
             } else if !is_separator(c) {
@@ -162,8 +313,10 @@ pub struct DateOfBirth(Date);
 pub enum DateOfBirthError {
     #[error("Enter the patient's date of birth, like 01/02/1992")]
     Empty,
-    #[error("Write the date as day/month/year, like 01/02/1992")]
+    #[error("Write the date as day/month/year, like 01/02/1992 or 1 Feb 1992")]
     Unrecognised,
+    #[error("That isn't a month name: write the date like 1 Feb 1992 or 01/02/1992")]
+    NotAMonth,
     #[error("Use a four-digit year, like 01/02/1992")]
     TwoDigitYear,
     #[error("There is no month {0}: months go from 1 to 12")]
@@ -197,18 +350,89 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+fn number(digits: &str) -> Result<u32, DateOfBirthError> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DateOfBirthError::Unrecognised);
+    }
+    digits.parse().map_err(|_| DateOfBirthError::Unrecognised)
+}
+
+/// The month a name or abbreviation means, in any case: `February`, `feb`, `Sept`.
+fn month_named(word: &str) -> Option<u32> {
+    let word = word.to_lowercase();
+    if word == "sept" {
+        return Some(9);
+    }
+    MONTHS
+        .iter()
+        .position(|name| {
+            let name = name.to_lowercase();
+            word == name || word == name[..3]
+        })
+        .map(|index| index as u32 + 1)
+}
+
+/// `1st`, `22nd`, `3rd`, `4th`: the digits. Anything else as it is.
+fn without_ordinal(day: &str) -> &str {
+    let lower = day.to_ascii_lowercase();
+    ["st", "nd", "rd", "th"]
+        .iter()
+        .find(|suffix| lower.ends_with(*suffix) && day.len() > 2)
+        .map_or(day, |_| &day[..day.len() - 2])
+}
+
+/// The date part of a date-time: ISO (`1992-02-01T00:00:00`, with an offset or zone,
+/// or a space for the `T`) or a date followed by a clock time (`01/02/1992 00:00`).
+/// Anything else as it is.
+fn without_time(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let iso_date = bytes.len() > 10
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if iso_date && matches!(bytes[10], b'T' | b't' | b' ') {
+        // jiff checks the time and any offset or zone; the placeholder date is not used.
+        let placeholder = format!("2000-01-01T{}", &text[11..]);
+        if jiff::fmt::temporal::Pieces::parse(placeholder.as_str()).is_ok() {
+            return &text[..10];
+        }
+    }
+    match text.rsplit_once(' ') {
+        Some((date, time)) if time.contains(':') && time.parse::<jiff::civil::Time>().is_ok() => {
+            date.trim_end()
+        }
+        _ => text,
+    }
+}
+
 impl DateOfBirth {
-    /// Parses UK day-first dates (`01/02/1992`, `1-2-1992`, `01.02.1992`, `01021992`)
-    /// and ISO `1992-02-01`, checked against `today`.
+    /// Parses UK day-first dates (`01/02/1992`, `1-2-1992`, `01.02.1992`, `01021992`),
+    /// ISO `1992-02-01`, month names (`1 Feb 1992`, `01-FEB-1992`, `1st February 1992`,
+    /// `February 1, 1992`) and date-times (`1992-02-01T00:00:00Z`: the date part),
+    /// checked against `today`.
     pub fn parse(input: &str, today: Date) -> Result<Self, DateOfBirthError> {
-        let trimmed = input.trim();
+        let cleaned = strip_invisible(input);
+        let trimmed = cleaned.trim();
         if trimmed.is_empty() {
             return Err(DateOfBirthError::Empty);
         }
         if trimmed.chars().count() > MAX_INPUT_CHARS {
             return Err(DateOfBirthError::Unrecognised);
         }
-        let groups: Vec<&str> = trimmed
+        let date = without_time(trimmed);
+        if date.chars().any(char::is_alphabetic) {
+            Self::parse_month_name(date, today)
+        } else {
+            Self::parse_numeric(date, today)
+        }
+    }
+
+    fn parse_numeric(text: &str, today: Date) -> Result<Self, DateOfBirthError> {
+        let groups: Vec<&str> = text
             .split(['/', '-', '.', ' '])
             .filter(|g| !g.is_empty())
             .collect();
@@ -229,9 +453,40 @@ impl DateOfBirth {
         if day.len() > 2 || month.len() > 2 {
             return Err(DateOfBirthError::Unrecognised);
         }
-        let parse = |s: &str| s.parse::<u32>().map_err(|_| DateOfBirthError::Unrecognised);
-        let (day, month, year) = (parse(day)?, parse(month)?, parse(year)?);
+        let (day, month, year) = (number(day)?, number(month)?, number(year)?);
         Self::from_parts(year, month, day, today)
+    }
+
+    /// Day, month name, year (`1 Feb 1992`, `1st February 1992`) or month name first
+    /// (`February 1, 1992`). The year is always last and four digits.
+    fn parse_month_name(text: &str, today: Date) -> Result<Self, DateOfBirthError> {
+        let tokens: Vec<&str> = text
+            .split(['/', '-', '.', ',', ' '])
+            .filter(|t| !t.is_empty())
+            .collect();
+        let [first, second, year] = tokens.as_slice() else {
+            return Err(DateOfBirthError::Unrecognised);
+        };
+        let (day, month) = match (month_named(first), month_named(second)) {
+            (Some(month), None) => (*second, month),
+            (None, Some(month)) => (*first, month),
+            _ if [first, second]
+                .iter()
+                .any(|t| t.chars().all(char::is_alphabetic)) =>
+            {
+                return Err(DateOfBirthError::NotAMonth);
+            }
+            _ => return Err(DateOfBirthError::Unrecognised),
+        };
+        let day = without_ordinal(day);
+        if !year.chars().all(|c| c.is_ascii_digit()) || day.len() > 2 {
+            return Err(DateOfBirthError::Unrecognised);
+        }
+        match year.len() {
+            4 => Self::from_parts(number(year)?, month, number(day)?, today),
+            2 => Err(DateOfBirthError::TwoDigitYear),
+            _ => Err(DateOfBirthError::Unrecognised),
+        }
     }
 
     fn from_parts(year: u32, month: u32, day: u32, today: Date) -> Result<Self, DateOfBirthError> {

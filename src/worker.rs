@@ -15,7 +15,7 @@ use crate::batch::BatchList;
 use crate::batch_run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::config::{BaseUrl, Environment};
 use crate::files::FilePicker;
-use crate::patient::PatientQuery;
+use crate::patient::{PatientQuery, TestNumbers};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 
 pub type RequestId = u64;
@@ -195,7 +195,7 @@ impl Worker {
     }
 
     /// Asks for a list with the file dialog, then reads and checks it.
-    pub fn pick_list(&self, picker: Arc<dyn FilePicker>) {
+    pub fn pick_list(&self, picker: Arc<dyn FilePicker>, test_numbers: TestNumbers) {
         let sender = self.sender();
         self.runtime.spawn(async move {
             let picked = tokio::task::spawn_blocking(move || picker.pick_list())
@@ -203,16 +203,16 @@ impl Worker {
                 .ok()
                 .flatten();
             if let Some(path) = picked {
-                sender.send(Event::ListLoaded(read_list_file(path).await));
+                sender.send(Event::ListLoaded(read_list_file(path, test_numbers).await));
             }
         });
     }
 
     /// Reads and checks a list dropped on the window.
-    pub fn load_list(&self, path: PathBuf) {
+    pub fn load_list(&self, path: PathBuf, test_numbers: TestNumbers) {
         let sender = self.sender();
         self.runtime.spawn(async move {
-            sender.send(Event::ListLoaded(read_list_file(path).await));
+            sender.send(Event::ListLoaded(read_list_file(path, test_numbers).await));
         });
     }
 
@@ -292,7 +292,10 @@ impl EventSender {
     }
 }
 
-async fn read_list_file(path: PathBuf) -> Result<(String, BatchList), String> {
+async fn read_list_file(
+    path: PathBuf,
+    test_numbers: TestNumbers,
+) -> Result<(String, BatchList), String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -302,7 +305,8 @@ async fn read_list_file(path: PathBuf) -> Result<(String, BatchList), String> {
     let read = tokio::task::spawn_blocking(move || {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("{shown} couldn't be read ({})", e.kind()))?;
-        crate::batch::read_list(&bytes, today).map_err(|e| format!("{shown} can't be used: {e}"))
+        crate::batch::read_list(&bytes, today, test_numbers)
+            .map_err(|e| format!("{shown} can't be used: {e}"))
     })
     .await
     .map_err(|_| format!("{name} couldn't be read"))??;

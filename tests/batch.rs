@@ -8,7 +8,7 @@ use hero_intake::batch::{
     BatchList, BatchRow, DATE_OF_BIRTH_HEADERS, Delimiter, ListError, MAX_ROWS, NHS_NUMBER_HEADERS,
     RESULTS_HEADER, ResultOutcome, ResultRow, RowCheck, RowCounts, read_list, write_results,
 };
-use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
+use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
@@ -17,11 +17,11 @@ fn today() -> Date {
 }
 
 fn read(text: &str) -> BatchList {
-    read_list(text.as_bytes(), today()).unwrap()
+    read_list(text.as_bytes(), today(), TestNumbers::Allowed).unwrap()
 }
 
 fn read_err(bytes: &[u8]) -> ListError {
-    read_list(bytes, today()).unwrap_err()
+    read_list(bytes, today(), TestNumbers::Allowed).unwrap_err()
 }
 
 fn data_file(name: &str) -> Vec<u8> {
@@ -193,7 +193,7 @@ fn repeated_header_row_is_reported() {
 fn utf8_bom_is_stripped_before_the_header() {
     let mut bytes = b"\xEF\xBB\xBFNHS number,DOB\r\n".to_vec();
     bytes.extend_from_slice("9990000018,01/02/1992,Zoë\r\n".as_bytes());
-    let list = read_list(&bytes, today()).unwrap();
+    let list = read_list(&bytes, today(), TestNumbers::Allowed).unwrap();
     assert!(list.had_header);
     assert_eq!(list.encoding_name, "UTF-8");
     assert_eq!(list.counts().valid, 1);
@@ -203,7 +203,7 @@ fn utf8_bom_is_stripped_before_the_header() {
 fn windows_1252_with_accented_names() {
     // "Zoë" and "Renée" as Excel on Windows writes them: 0xEB and 0xE9.
     let bytes = b"Name,NHS number,Date of birth\r\nZo\xeb Test,9990000018,01/02/1992\r\nRen\xe9e Example,9990000026,15/07/1985\r\n";
-    let list = read_list(bytes, today()).unwrap();
+    let list = read_list(bytes, today(), TestNumbers::Allowed).unwrap();
     assert_eq!(list.encoding_name, "windows-1252");
     assert_eq!(
         list.counts(),
@@ -217,7 +217,12 @@ fn windows_1252_with_accented_names() {
 
 #[test]
 fn windows_1252_semicolon_sample_file() {
-    let list = read_list(&data_file("excel_1252_semicolon.csv"), today()).unwrap();
+    let list = read_list(
+        &data_file("excel_1252_semicolon.csv"),
+        today(),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
     assert_eq!(list.encoding_name, "windows-1252");
     assert_eq!(list.delimiter, Delimiter::Semicolon);
     assert_eq!(
@@ -241,7 +246,7 @@ fn utf16_with_bom_is_decoded() {
         .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
         .collect();
     for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
-        let list = read_list(&bytes, today()).unwrap();
+        let list = read_list(&bytes, today(), TestNumbers::Allowed).unwrap();
         assert_eq!(list.encoding_name, name);
         assert_eq!(list.delimiter, Delimiter::Tab);
         assert_eq!(
@@ -265,7 +270,7 @@ fn crlf_and_bare_cr_line_endings() {
 
 #[test]
 fn quoted_fields_with_commas_quotes_and_line_breaks() {
-    let list = read_list(&data_file("emis_style.csv"), today()).unwrap();
+    let list = read_list(&data_file("emis_style.csv"), today(), TestNumbers::Allowed).unwrap();
     assert!(list.had_header);
     assert_eq!(list.encoding_name, "UTF-8");
     assert_eq!((list.nhs_column, list.dob_column), (4, 3));
@@ -297,7 +302,7 @@ fn excel_scientific_notation_gets_its_own_reason() {
 
 #[test]
 fn invalid_rows_have_row_numbers_and_specific_reasons() {
-    let list = read_list(&data_file("messy.csv"), today()).unwrap();
+    let list = read_list(&data_file("messy.csv"), today(), TestNumbers::Allowed).unwrap();
     let expected: [(usize, &str); 8] = [
         (4, "NHS number: NHS number must be 10 digits — 9 entered"),
         (
@@ -552,7 +557,7 @@ fn too_many_rows_is_a_list_error() {
     assert_eq!(read_err(text.as_bytes()), ListError::TooManyRows);
     // Exactly the limit is fine (all duplicates of row 2 here).
     let at_limit = text.rsplit_once("9990000018").unwrap().0;
-    let list = read_list(at_limit.as_bytes(), today()).unwrap();
+    let list = read_list(at_limit.as_bytes(), today(), TestNumbers::Allowed).unwrap();
     assert_eq!(list.rows.len(), MAX_ROWS);
 }
 
@@ -567,7 +572,7 @@ fn list_errors_explain_themselves() {
 
 #[test]
 fn debug_output_holds_no_patient_data() {
-    let list = read_list(&data_file("messy.csv"), today()).unwrap();
+    let list = read_list(&data_file("messy.csv"), today(), TestNumbers::Allowed).unwrap();
     let mut debug = format!("{list:?}");
     let registration = Registration::Registered {
         patient_id: PatientId::new("pid-123"),
@@ -668,7 +673,7 @@ fn results_quote_commas_and_quotes_and_neutralise_formulas() {
 
 #[test]
 fn unsent_rows_carry_their_reason() {
-    let list = read_list(&data_file("messy.csv"), today()).unwrap();
+    let list = read_list(&data_file("messy.csv"), today(), TestNumbers::Allowed).unwrap();
     let results: Vec<ResultRow> = list.rows.iter().map(ResultRow::unsent).collect();
     let by_row = |n: usize| results.iter().find(|r| r.row_number == n).unwrap();
     assert_eq!(by_row(2).outcome, ResultOutcome::NotSent);
@@ -711,7 +716,7 @@ fn export_round_trips_through_read_list() {
     assert_eq!(original.counts().duplicate, 6);
     let exported = write_results(&sample_results(&original));
 
-    let again = read_list(&exported, today()).unwrap();
+    let again = read_list(&exported, today(), TestNumbers::Allowed).unwrap();
     assert!(again.had_header);
     assert_eq!(again.delimiter, Delimiter::Comma);
     assert_eq!((again.nhs_column, again.dob_column), (1, 2));
@@ -756,7 +761,7 @@ proptest! {
             .filter(|(_, line)| line.split(',').any(|cell| !cell.trim().is_empty()))
             .map(|(i, _)| i + 2)
             .collect();
-        match read_list(text.as_bytes(), today()) {
+        match read_list(text.as_bytes(), today(), TestNumbers::Allowed) {
             Ok(list) => {
                 let numbers: Vec<usize> = list.rows.iter().map(|r| r.row_number).collect();
                 prop_assert_eq!(numbers, expected);
@@ -772,16 +777,148 @@ proptest! {
     /// Arbitrary bytes never panic.
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        let _ = read_list(&bytes, today());
+        let _ = read_list(&bytes, today(), TestNumbers::Allowed);
     }
 
     /// Arbitrary text made of CSV's special characters never panics, and every row
     /// number is unique and ascending.
     #[test]
     fn csv_punctuation_soup_never_panics(text in "[0-9\",;\t\r\n /A]{0,200}") {
-        if let Ok(list) = read_list(text.as_bytes(), today()) {
+        if let Ok(list) = read_list(text.as_bytes(), today(), TestNumbers::Allowed) {
             let numbers: Vec<usize> = list.rows.iter().map(|r| r.row_number).collect();
             prop_assert!(numbers.windows(2).all(|w| w[0] < w[1]));
         }
     }
+}
+
+// ------------------------------------------------ lists as clinical systems export them
+
+#[test]
+fn title_lines_above_the_header_are_skipped_and_reported_once() {
+    let list = read(
+        "Patient registrations report\nRun date: 02-Dec-2026\n\nNHS number,Date of birth\n9990000018,01-Feb-1992\n9990000026,1985-07-15T00:00:00\n",
+    );
+    assert!(list.had_header);
+    assert_eq!(list.title_rows, Some(1..=3));
+    assert_eq!(
+        list.title_rows_note().as_deref(),
+        Some("Rows 1–3 skipped: a report title above the header row, not patients")
+    );
+    assert_eq!(
+        list.counts(),
+        RowCounts {
+            valid: 2,
+            invalid: 0,
+            duplicate: 0
+        }
+    );
+    assert_eq!(
+        list.valid_queries(),
+        vec![
+            (5, query("9990000018", "01/02/1992")),
+            (6, query("9990000026", "15/07/1985"))
+        ]
+    );
+}
+
+#[test]
+fn quoted_title_cells_and_another_delimiter_are_read_too() {
+    // EMIS-style: the title lines are cells of their own; the list is semicolon-separated.
+    let list = read(
+        "\"Search report\"\n\"Printed\";\"02-Dec-2026 10:15\"\n\"NHS Number\";\"Date of Birth\";\"Surname\"\n\"999 000 0018\";\"01-FEB-1992\";\"Testperson\"\n",
+    );
+    assert_eq!(list.delimiter, Delimiter::Semicolon);
+    assert_eq!(list.title_rows, Some(1..=2));
+    assert_eq!(
+        list.title_rows_note().as_deref(),
+        Some("Rows 1–2 skipped: a report title above the header row, not patients")
+    );
+    assert_eq!(
+        list.valid_queries(),
+        vec![(4, query("9990000018", "01/02/1992"))]
+    );
+    // A single title line is one row.
+    let one = read("Report\nNHS number,DOB\n9990000018,1 Feb 1992\n");
+    assert_eq!(
+        one.title_rows_note().as_deref(),
+        Some("Row 1 skipped: a report title above the header row, not patients")
+    );
+    // Without title lines there is nothing to say.
+    let none = read("NHS number,DOB\n9990000018,1 Feb 1992\n");
+    assert_eq!(
+        (none.title_rows.clone(), none.title_rows_note()),
+        (None, None)
+    );
+}
+
+#[test]
+fn a_patient_above_a_header_is_never_skipped_as_a_title() {
+    let list = read("9990000018,01/02/1992\nNHS number,DOB\n9990000026,15/07/1985\n");
+    assert_eq!(list.title_rows, None);
+    assert!(!list.had_header);
+    assert_eq!(list.counts().total(), 3);
+    assert_eq!(
+        list.valid_queries()[0],
+        (1, query("9990000018", "01/02/1992"))
+    );
+    assert_eq!(
+        reason(row(&list, 2)),
+        "this is a repeated header row, not a patient"
+    );
+}
+
+#[test]
+fn month_name_dates_and_date_times_are_read_like_the_form_reads_them() {
+    let list = read(
+        "NHS number,DOB\n9990000018,01-Feb-1992\n9990000026,1 February 1992\n9990000034,1992-02-01T00:00:00\n9990000042,1992-02-01 00:00:00\n9990000050,01/02/1992 00:00\n9990000069,01-Feb-92\n",
+    );
+    assert_eq!(list.counts().valid, 5);
+    for row_number in 2..=6 {
+        assert_eq!(
+            row(&list, row_number).date_of_birth,
+            "1992-02-01",
+            "row {row_number}"
+        );
+    }
+    assert_eq!(
+        reason(row(&list, 7)),
+        "Date of birth: Use a four-digit year, like 01/02/1992"
+    );
+    // Without a header, such columns are still found.
+    let sniffed = read("9990000018,01-Feb-1992\n9990000026,1985-07-15T00:00:00Z\n");
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!(sniffed.counts().valid, 2);
+}
+
+#[test]
+fn numbers_that_reach_no_patient_are_invalid_rows_with_their_reason() {
+    let text = "NHS number,DOB\n9990000018,01/02/1992\n4000000004,01/02/1992\n0100000002,01/02/1992\nQQ 12 34 56 C,01/02/1992\n";
+    let test_service = read(text);
+    assert_eq!(test_service.counts().valid, 2);
+    assert!(reason(row(&test_service, 4)).starts_with("NHS number: That is a Scottish CHI number"));
+    assert!(
+        reason(row(&test_service, 5))
+            .starts_with("NHS number: That is a National Insurance number")
+    );
+    // Checked for Production: the test number is stopped too, and the England one is not.
+    let live = read_list(text.as_bytes(), today(), TestNumbers::Refused).unwrap();
+    assert_eq!(live.test_numbers, TestNumbers::Refused);
+    assert_eq!(
+        live.valid_queries(),
+        vec![(3, query("4000000004", "01/02/1992"))]
+    );
+    assert!(
+        reason(row(&live, 2)).starts_with("NHS number: That is a test NHS number"),
+        "{}",
+        reason(row(&live, 2))
+    );
+    // A column of such numbers is still recognised as the NHS number column.
+    let sniffed = read_list(
+        b"9990000018,01/02/1992\n9990000026,01/02/1992\n",
+        today(),
+        TestNumbers::Refused,
+    )
+    .unwrap();
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!(sniffed.counts().invalid, 2);
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::batch::read_list;
 use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
-use hero_intake::patient::PatientQuery;
+use hero_intake::patient::{PatientQuery, TestNumbers};
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 
 /// Valid NHS test numbers from the 999 range, in order.
@@ -60,7 +60,12 @@ async fn limited_sandbox(per_second: f64) -> (sandbox::RunningSandbox, HeroClien
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_rows_under_a_rate_limit_are_all_accounted_for() {
     let numbers = test_numbers(1000);
-    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    let list = read_list(
+        &csv_of(&numbers),
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
     assert_eq!(list.counts().valid, 1000);
     let (running, client) = limited_sandbox(400.0).await;
 
@@ -105,7 +110,12 @@ async fn a_thousand_rows_under_a_rate_limit_are_all_accounted_for() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_stops_at_once_and_unsent_rows_say_so() {
     let numbers = test_numbers(200);
-    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    let list = read_list(
+        &csv_of(&numbers),
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
     let (running, client) = limited_sandbox(50.0).await;
     let control = BatchControl::default();
     let results = Arc::new(Mutex::new(HashMap::new()));
@@ -144,7 +154,12 @@ async fn cancel_stops_at_once_and_unsent_rows_say_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_holds_every_request_until_resume() {
     let numbers = test_numbers(60);
-    let list = read_list(&csv_of(&numbers), jiff::civil::date(2026, 11, 26)).unwrap();
+    let list = read_list(
+        &csv_of(&numbers),
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
     let (running, client) = limited_sandbox(100.0).await;
     let control = BatchControl::default();
     control.pause();
@@ -202,6 +217,7 @@ fn the_batch_command_registers_a_list_and_writes_results() {
     let back = read_list(
         &std::fs::read(&out).unwrap(),
         jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
     )
     .unwrap();
     numbers.sort();

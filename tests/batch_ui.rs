@@ -10,6 +10,7 @@ use common::*;
 use egui_kittest::kittest::Queryable;
 use hero_intake::app::Screen;
 use hero_intake::batch::{ResultOutcome, read_list};
+use hero_intake::patient::TestNumbers;
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 use hero_intake::ui::batch::BatchStage;
 
@@ -108,7 +109,12 @@ fn a_list_runs_to_the_end_and_the_results_are_exported() {
     settle(&mut harness, |h| h.state().batch().unwrap().saved.is_some());
     assert!(has_text(&harness, "It holds patient data"));
     let saved = std::fs::read(fixture.files.results.as_ref().unwrap()).unwrap();
-    let back = read_list(&saved, jiff::civil::date(2026, 11, 26)).unwrap();
+    let back = read_list(
+        &saved,
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
     assert_eq!(back.counts().valid, 30);
     let text = String::from_utf8_lossy(&saved);
     assert_eq!(text.matches("Registered").count(), 30);

@@ -236,3 +236,67 @@ fn register_works_against_the_standalone_sandbox() {
     sandbox.kill().unwrap();
     sandbox.wait().unwrap();
 }
+
+#[test]
+fn details_as_pasted_and_exported_are_sent_in_the_standard_form() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+    );
+    for (nhs, dob) in [
+        ("NHS No: 999 000 0026", "14 Jul 1985"),
+        ("\u{200B}999\u{00A0}000\u{00A0}0026", "14-JUL-1985"),
+        ("999 000 0026 (NHS number)", "1985-07-14T00:00:00Z"),
+    ] {
+        let (code, json, _) = register_json(&server.uri(), nhs, dob);
+        assert_eq!(code, 0, "{nhs:?} {dob:?}: {json}");
+        assert_eq!(json["patient_id"], "70001");
+    }
+}
+
+#[test]
+fn numbers_that_reach_no_patient_exit_2_and_send_nothing() {
+    let rt = runtime();
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server)
+            .await;
+        server
+    });
+    for (nhs, words) in [
+        ("QQ 12 34 56 C", "That is a National Insurance number"),
+        ("010 000 0002", "That is a Scottish CHI number"),
+        ("320 000 0007", "Northern Ireland Health and Care number"),
+        ("500 000 0005", "reserved and never issued"),
+    ] {
+        let (code, json, _) = register_json(&server.uri(), nhs, "14/07/1985");
+        assert_eq!(code, 2, "{nhs}");
+        let cause = json["cause"].as_str().unwrap();
+        assert!(cause.contains(words), "{nhs}: {cause}");
+    }
+    // A test number is never sent to Production.
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--environment",
+            "production",
+            "--nhs-number",
+            "999 000 0026",
+            "--dob",
+            "14/07/1985",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cause = json["cause"].as_str().unwrap();
+    assert!(cause.contains("a test NHS number"), "{cause}");
+    assert!(cause.contains("no real patient has it"), "{cause}");
+    // The same number on a test service (Custom, from HERO_BASE_URL) is sent as before.
+    rt.block_on(server.verify());
+}

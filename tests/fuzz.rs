@@ -3,10 +3,26 @@
 
 use hero_intake::api::Registration;
 use hero_intake::api::types::parse_success;
-use hero_intake::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber};
+use hero_intake::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber, NhsNumberError, TestNumbers};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
+
+/// Written out afresh here, not taken from the crate.
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn today() -> Date {
     date(2026, 11, 26)
@@ -26,6 +42,12 @@ fn mod11_ok(digits: &[u8]) -> bool {
         c => c,
     };
     check == u32::from(digits[9])
+}
+
+/// The ranges that may be sent, from the NHS Data Dictionary's table: 400–499 and
+/// 600–799 million (England, Wales, Isle of Man) and 900–999 million (test patients).
+fn sendable_range(digits: &[u8]) -> bool {
+    matches!(digits[0], 4 | 6 | 7 | 9)
 }
 
 fn digits_of(text: &str) -> Vec<u8> {
@@ -80,6 +102,11 @@ fn date_like() -> impl Strategy<Value = String> {
         "[0-9]{8}",
         "[0-9]{1,5}[/.\\- ]{1,2}[0-9]{1,3}[/.\\- ]{1,2}[0-9]{1,5}",
         "[0-9/.\\- a-z]{0,14}",
+        // Month names, as clinical systems and letters write them.
+        "[0-3]?[0-9](st|nd|rd|th)?[ \\-/.]{1,2}(jan|Feb|MAR|april|May|june|Jul|aug|Sept|sep|oct|November|dec|Foo)[ \\-/.,]{1,2}(19[0-9]|20[0-2])?[0-9]{1,2}",
+        "(January|feb|Mar|APR|may|Jun|July|Aug|sept|Oct|nov|December)[ .]{1,2}[0-3]?[0-9](st|nd|rd|th)?,? (19[0-9]|20[0-2])[0-9]",
+        // Date-times from exports.
+        "(19[0-9]|20[0-2])[0-9]-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?(Z|[+\\-][01][0-9]:[0-5][0-9])?",
     ]
 }
 
@@ -186,13 +213,13 @@ proptest! {
     #[test]
     fn nhs_parse_never_panics(input in any::<String>()) {
         let _ = NhsNumber::parse(&input);
-        let _ = NhsNumber::parse_ignoring_check_digit(&input);
+        let _ = NhsNumber::parse_ignoring_check_digit(&input, TestNumbers::Allowed);
     }
 
     #[test]
     fn nhs_accepted_numbers_pass_mod11_and_round_trip(input in nhs_like()) {
         let strict = NhsNumber::parse(&input);
-        let lenient = NhsNumber::parse_ignoring_check_digit(&input);
+        let lenient = NhsNumber::parse_ignoring_check_digit(&input, TestNumbers::Allowed);
         if let Ok(n) = &strict {
             let formatted = n.formatted();
             let digits = digits_of(&formatted);
@@ -215,8 +242,15 @@ proptest! {
             prop_assert!(!mod11_ok(&digits));
             prop_assert_eq!(&digits, &digits_of(&input));
         } else {
-            // Refused by both, for the same reason.
-            prop_assert_eq!(strict.unwrap_err(), lenient.unwrap_err());
+            let (strict, lenient) = (strict.unwrap_err(), lenient.unwrap_err());
+            if strict.is_check_digit_failure() {
+                // Sent anyway only in a sendable range.
+                prop_assert!(matches!(lenient, NhsNumberError::NotAnNhsNumber(_)), "{lenient:?}");
+                prop_assert!(!sendable_range(&digits_of(&input)));
+            } else {
+                // Refused by both, for the same reason.
+                prop_assert_eq!(strict, lenient);
+            }
         }
     }
 
@@ -224,11 +258,12 @@ proptest! {
     fn nhs_mod11_decides_exactly(digits in prop::collection::vec(0u8..=9, 10)) {
         let text: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
         match NhsNumber::parse(&text) {
-            Ok(_) => prop_assert!(mod11_ok(&digits), "{text} accepted"),
-            Err(e) => {
-                prop_assert!(!mod11_ok(&digits), "{text} refused: {e}");
-                prop_assert!(e.is_check_digit_failure());
+            Ok(_) => prop_assert!(mod11_ok(&digits) && sendable_range(&digits), "{text} accepted"),
+            Err(e) if mod11_ok(&digits) => {
+                prop_assert!(!sendable_range(&digits), "{text} refused: {e}");
+                prop_assert!(matches!(e, NhsNumberError::NotAnNhsNumber(_)), "{e:?}");
             }
+            Err(e) => prop_assert!(e.is_check_digit_failure(), "{text}: {e:?}"),
         }
     }
 
@@ -243,6 +278,7 @@ proptest! {
             text.push(char::from(b'0' + d));
         }
         text.push_str(seps[10]);
+        prop_assume!(sendable_range(&digits));
         let n = NhsNumber::parse(&text).unwrap();
         prop_assert!(n.check_digit_ok());
         prop_assert_eq!(digits_of(&n.formatted()), digits);
@@ -277,6 +313,8 @@ proptest! {
             prop_assert!(date.year() >= today().year() - MAX_AGE_YEARS);
             let shown = format!("{dob:?}");
             prop_assert!(!shown.contains(&iso[..4]));
+            // The echo beside the field reads back as the same date.
+            prop_assert_eq!(DateOfBirth::parse(&dob.in_words(), today()).unwrap(), dob);
         }
     }
 
@@ -294,6 +332,13 @@ proptest! {
             format!("{d:02}.{m:02}.{y}"),
             format!("{d:02}{m:02}{y}"),
             iso.clone(),
+            format!("{iso}T00:00:00"),
+            format!("{iso} 13:45"),
+            format!("{iso}T23:59:59.999+01:00"),
+            format!("{d} {} {y}", MONTH_NAMES[m as usize - 1]),
+            format!("{d:02}-{}-{y}", &MONTH_NAMES[m as usize - 1][..3]),
+            format!("{d:02} {} {y}", MONTH_NAMES[m as usize - 1][..3].to_uppercase()),
+            format!("{} {d}, {y}", MONTH_NAMES[m as usize - 1]),
         ] {
             let dob = DateOfBirth::parse(&text, today()).unwrap();
             prop_assert_eq!(dob.iso(), iso.clone(), "{}", text);

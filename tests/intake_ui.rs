@@ -479,3 +479,60 @@ fn an_idle_window_schedules_no_frame_and_a_request_in_flight_does() {
     assert_eq!(next_repaint(&harness), std::time::Duration::MAX);
     fixture.runtime.block_on(server.verify());
 }
+
+#[test]
+fn a_number_that_reaches_no_patient_is_stopped_beside_its_field() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    fixture.runtime.block_on(
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server),
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "QQ 12 34 56 C", "1 Feb 1992");
+    harness.step();
+    assert!(has_text(
+        &harness,
+        "That is a National Insurance number, not an NHS number: ask the patient for their NHS number (it is on NHS letters and in the NHS App)"
+    ));
+    // The month-name date was read, and echoed.
+    assert!(has_text(&harness, "1 February 1992"));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn on_production_a_test_number_is_refused_before_sending() {
+    use hero_intake::config::Environment;
+    use hero_intake::secrets::KeyStore as _;
+    let fixture = Fixture::new();
+    let settings = hero_intake::config::Settings {
+        environment: Environment::Production,
+        ..Default::default()
+    };
+    fixture.settings_file().save(&settings).unwrap();
+    fixture
+        .key_store
+        .save(
+            Environment::Production,
+            &hero_intake::secrets::ApiKey::parse("test-key-for-production-0").unwrap(),
+        )
+        .unwrap();
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    harness.step();
+    assert!(has_text(
+        &harness,
+        "That is a test NHS number (it starts with 9): no real patient has it. This is Production: enter the patient's real NHS number"
+    ));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
+}

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hero_intake::patient::{
-    DateOfBirth, DateOfBirthError, MAX_AGE_YEARS, NhsNumber, NhsNumberError,
+    DateOfBirth, DateOfBirthError, MAX_AGE_YEARS, NhsNumber, NhsNumberError, NumberRange,
+    TestNumbers,
 };
 use jiff::civil::{Date, date};
 
@@ -185,26 +186,32 @@ fn hero_documentation_example_fails_the_check_digit() {
     assert!(err.is_check_digit_failure(), "{err:?}");
     assert_eq!(err, NhsNumberError::CheckDigitImpossible);
 
-    let n = NhsNumber::parse_ignoring_check_digit("123 456 7891").unwrap();
+    // Sending it anyway is still refused: 123… is a Scottish CHI number's range.
+    assert_eq!(
+        NhsNumber::parse_ignoring_check_digit("123 456 7891", TestNumbers::Allowed),
+        Err(NhsNumberError::NotAnNhsNumber(NumberRange::ScottishChi))
+    );
+    // In the England range it can be sent anyway, marked as failing.
+    let n = NhsNumber::parse_ignoring_check_digit("400 000 0080", TestNumbers::Allowed).unwrap();
     assert!(!n.check_digit_ok());
-    assert_eq!(n.formatted(), "123 456 7891");
-    assert_eq!(n.masked(), "*** *** 7891");
-    assert!(!format!("{n:?}").contains("1234567891"));
+    assert_eq!(n.formatted(), "400 000 0080");
+    assert_eq!(n.masked(), "*** *** 0080");
+    assert!(!format!("{n:?}").contains("4000000080"));
 }
 
 #[test]
 fn ignoring_the_check_digit_marks_mismatches_too() {
-    let n = NhsNumber::parse_ignoring_check_digit("999 000 0019").unwrap();
+    let n = NhsNumber::parse_ignoring_check_digit("999 000 0019", TestNumbers::Allowed).unwrap();
     assert!(!n.check_digit_ok());
     assert_eq!(n.formatted(), "999 000 0019");
     // A number that passes is still marked as passing.
-    let ok = NhsNumber::parse_ignoring_check_digit("999 000 0018").unwrap();
+    let ok = NhsNumber::parse_ignoring_check_digit("999 000 0018", TestNumbers::Allowed).unwrap();
     assert!(ok.check_digit_ok());
     assert_eq!(ok, NhsNumber::parse("9990000018").unwrap());
     // Not equal to the number with the same digits sent despite a failure.
     assert_ne!(
-        NhsNumber::parse_ignoring_check_digit("1234567891").unwrap(),
-        NhsNumber::parse_ignoring_check_digit("1234567892").unwrap()
+        NhsNumber::parse_ignoring_check_digit("4000000080", TestNumbers::Allowed).unwrap(),
+        NhsNumber::parse_ignoring_check_digit("4000000081", TestNumbers::Allowed).unwrap()
     );
 }
 
@@ -217,11 +224,11 @@ fn ignoring_the_check_digit_still_rejects_malformed_input() {
         ("123 456 78912", NhsNumberError::WrongLength(11)),
         ("123 456 789O", NhsNumberError::InvalidCharacter("O".into())),
         ("l23 456 7891", NhsNumberError::InvalidCharacter("l".into())),
-        (&"1".repeat(65), NhsNumberError::TooLong),
+        (&"1".repeat(65), NhsNumberError::TooLong { digits: 65 }),
     ];
     for (input, expected) in table {
         assert_eq!(
-            NhsNumber::parse_ignoring_check_digit(input),
+            NhsNumber::parse_ignoring_check_digit(input, TestNumbers::Allowed),
             Err(expected.clone()),
             "{input:?}"
         );
@@ -309,7 +316,7 @@ fn letters_and_symbols_are_named_in_the_error() {
     let table = [
         ("999 000 001O", "O"),
         ("999000001a", "a"),
-        ("NHS 9990000018", "N"),
+        ("Tel 9990000018", "T"),
         ("999/000/0018", "/"),
         ("999_000_0018", "_"),
         ("+9990000018", "+"),
@@ -382,18 +389,32 @@ fn hidden_control_characters_are_named_by_code_point() {
 
 #[test]
 fn very_long_input_is_refused_early() {
-    assert_eq!(nhs_err(&"9".repeat(65)), NhsNumberError::TooLong);
-    assert_eq!(nhs_err(&"9".repeat(100_000)), NhsNumberError::TooLong);
-    assert_eq!(nhs_err(&"a".repeat(10_000)), NhsNumberError::TooLong);
+    assert_eq!(
+        nhs_err(&"9".repeat(65)),
+        NhsNumberError::TooLong { digits: 65 }
+    );
+    assert_eq!(
+        nhs_err(&"9".repeat(100_000)),
+        NhsNumberError::TooLong { digits: 100_000 }
+    );
+    assert_eq!(
+        nhs_err(&"a".repeat(10_000)),
+        NhsNumberError::TooLong { digits: 0 }
+    );
     // Padding is trimmed before the length limit applies.
     let padded = format!("{}9990000018{}", " ".repeat(500), "\n".repeat(500));
     assert!(NhsNumber::parse(&padded).is_ok());
     // 64 characters is the most examined; that's still a length error, not TooLong.
     let sixty_four = "9".repeat(64);
     assert_eq!(nhs_err(&sixty_four), NhsNumberError::WrongLength(64));
+    // The count shown is the count pasted.
     assert_eq!(
-        NhsNumberError::TooLong.to_string(),
-        "That's too long for an NHS number: it has 10 digits"
+        nhs_err(&"9".repeat(100_000)).to_string(),
+        "That's too long for an NHS number: it has 100000 digits, and an NHS number has 10"
+    );
+    assert_eq!(
+        nhs_err(&"a".repeat(100)).to_string(),
+        "That's too long for an NHS number, which is 10 digits"
     );
 }
 
@@ -403,7 +424,7 @@ fn only_the_two_check_digit_errors_count_as_check_digit_failures() {
     assert!(NhsNumberError::CheckDigitImpossible.is_check_digit_failure());
     for e in [
         NhsNumberError::Empty,
-        NhsNumberError::TooLong,
+        NhsNumberError::TooLong { digits: 65 },
         NhsNumberError::InvalidCharacter("x".into()),
         NhsNumberError::WrongLength(9),
     ] {
@@ -614,8 +635,6 @@ fn age_boundary_on_a_leap_day_today() {
 fn garbage_is_refused_with_a_specific_error() {
     let table = [
         "yesterday",
-        "1st Feb 1992",
-        "01/Feb/1992",
         "01/02",
         "1992",
         "01/02/1992/03",
@@ -626,7 +645,6 @@ fn garbage_is_refused_with_a_specific_error() {
         "1992/02",
         "0102199",
         "010219921",
-        "01\t02\t1992",
         "01,02,1992",
         "٠١/٠٢/١٩٩٢",
         "０１/０２/１９９２",
@@ -640,7 +658,7 @@ fn garbage_is_refused_with_a_specific_error() {
     }
     assert_eq!(
         DateOfBirthError::Unrecognised.to_string(),
-        "Write the date as day/month/year, like 01/02/1992"
+        "Write the date as day/month/year, like 01/02/1992 or 1 Feb 1992"
     );
 }
 
@@ -704,4 +722,414 @@ fn patient_query_debug_hides_both_fields() {
     assert!(!shown.contains("999 000 0034"), "{shown}");
     assert!(!shown.contains("1975"), "{shown}");
     assert!(shown.contains("*** *** 0034"), "{shown}");
+}
+
+// ------------------------------------------- dates as clinical systems write them
+
+#[test]
+fn month_names_and_abbreviations_in_any_case() {
+    let table = [
+        ("1 Feb 1992", "1992-02-01"),
+        ("01-Feb-1992", "1992-02-01"),
+        ("1-feb-1992", "1992-02-01"),
+        ("01 FEB 1992", "1992-02-01"),
+        ("1 February 1992", "1992-02-01"),
+        ("1st February 1992", "1992-02-01"),
+        ("2nd Mar 1990", "1990-03-02"),
+        ("3rd April 1985", "1985-04-03"),
+        ("22nd Sept 1971", "1971-09-22"),
+        ("30 sep 1971", "1971-09-30"),
+        ("01/Feb/1992", "1992-02-01"),
+        ("1.Feb.1992", "1992-02-01"),
+        ("31 December 1999", "1999-12-31"),
+        ("29 Feb 2000", "2000-02-29"),
+        // Month first, as American letters and some systems write it.
+        ("February 1, 1992", "1992-02-01"),
+        ("Feb 1 1992", "1992-02-01"),
+        ("feb 1st, 1992", "1992-02-01"),
+        ("June 15 2001", "2001-06-15"),
+    ];
+    for (input, iso) in table {
+        let dob = DateOfBirth::parse(input, today()).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        assert_eq!(dob.iso(), iso, "{input:?}");
+    }
+}
+
+#[test]
+fn every_month_by_name_and_by_abbreviation() {
+    let names = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    for (index, name) in names.iter().enumerate() {
+        let month = index + 1;
+        for written in [name.to_string(), name[..3].to_string(), name.to_uppercase()] {
+            let dob = DateOfBirth::parse(&format!("5 {written} 1980"), today()).unwrap();
+            assert_eq!(dob.iso(), format!("1980-{month:02}-05"), "{written}");
+        }
+    }
+}
+
+#[test]
+fn month_names_keep_the_other_rules() {
+    let table = [
+        ("1 Feb 92", DateOfBirthError::TwoDigitYear),
+        ("Feb 1, 92", DateOfBirthError::TwoDigitYear),
+        ("1 Febuary 1992", DateOfBirthError::NotAMonth),
+        ("1 Fe 1992", DateOfBirthError::NotAMonth),
+        ("Feb 1992", DateOfBirthError::Unrecognised),
+        ("1 Feb", DateOfBirthError::Unrecognised),
+        ("1992 Feb 01", DateOfBirthError::Unrecognised),
+        ("001 Feb 1992", DateOfBirthError::Unrecognised),
+        ("1 Feb 19921", DateOfBirthError::Unrecognised),
+        ("0 Feb 1992", DateOfBirthError::DayZero),
+        ("1 Jan 2027", DateOfBirthError::InFuture),
+        ("1 Jan 1800", DateOfBirthError::TooOld),
+    ];
+    for (input, expected) in table {
+        assert_eq!(dob_err(input), expected, "{input:?}");
+    }
+    assert_eq!(
+        dob_err("30 Feb 1992"),
+        DateOfBirthError::NoSuchDay {
+            month: "February",
+            year: 1992,
+            days_in_month: 29
+        }
+    );
+    assert_eq!(
+        DateOfBirthError::NotAMonth.to_string(),
+        "That isn't a month name: write the date like 1 Feb 1992 or 01/02/1992"
+    );
+}
+
+#[test]
+fn all_numeric_dates_stay_day_first() {
+    for input in ["01/02/1992", "1-2-1992", "01 02 1992", "01021992"] {
+        assert_eq!(
+            DateOfBirth::parse(input, today()).unwrap().iso(),
+            "1992-02-01",
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn date_times_give_their_date() {
+    let table = [
+        "1992-02-01T00:00:00",
+        "1992-02-01T00:00",
+        "1992-02-01t10:15:30",
+        "1992-02-01T00:00:00Z",
+        "1992-02-01T00:00:00.000Z",
+        "1992-02-01T23:30:00+01:00",
+        "1992-02-01T00:00:00-05:00",
+        "1992-02-01T00:00:00+00:00[Europe/London]",
+        "1992-02-01 00:00:00",
+        "1992-02-01 00:00",
+        "01/02/1992 00:00",
+        "01/02/1992 09:30:00",
+        "01-Feb-1992 00:00",
+    ];
+    for input in table {
+        let dob = DateOfBirth::parse(input, today()).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        assert_eq!(dob.iso(), "1992-02-01", "{input:?}");
+    }
+    // The date part is still checked; a time that isn't one is not ignored.
+    assert!(matches!(
+        dob_err("1992-02-30T00:00:00"),
+        DateOfBirthError::NoSuchDay { .. }
+    ));
+    for input in [
+        "1992-02-01T25:00",
+        "1992-02-01Tnoon",
+        "1992-02-01 later",
+        "01/02/1992 9",
+    ] {
+        assert_eq!(dob_err(input), DateOfBirthError::Unrecognised, "{input:?}");
+    }
+}
+
+#[test]
+fn the_echo_reads_back_as_the_same_date() {
+    for input in [
+        "01/02/1992",
+        "1 Feb 1992",
+        "1992-02-01T00:00:00",
+        "31/12/1999",
+    ] {
+        let dob = DateOfBirth::parse(input, today()).unwrap();
+        assert_eq!(
+            DateOfBirth::parse(&dob.in_words(), today()).unwrap(),
+            dob,
+            "{input:?}"
+        );
+    }
+    assert_eq!(
+        DateOfBirth::parse("01-FEB-1992", today())
+            .unwrap()
+            .in_words(),
+        "1 February 1992"
+    );
+}
+
+// ------------------------------------------------------ pasted and invisible text
+
+#[test]
+fn invisible_characters_are_removed_from_every_field_alike() {
+    let invisibles = [
+        '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{200E}', '\u{200F}',
+        '\u{00AD}',
+    ];
+    for c in invisibles {
+        let nhs = format!("{c}999{c}000{c}0018{c}");
+        assert_eq!(
+            NhsNumber::parse(&nhs).unwrap().formatted(),
+            "999 000 0018",
+            "U+{:04X}",
+            c as u32
+        );
+        let dob = format!("{c}01/02{c}/1992{c}");
+        assert_eq!(
+            DateOfBirth::parse(&dob, today()).unwrap().iso(),
+            "1992-02-01",
+            "U+{:04X}",
+            c as u32
+        );
+    }
+    // Non-breaking and narrow spaces are spaces, in both fields.
+    for space in ['\u{00A0}', '\u{202F}', '\u{2007}'] {
+        assert!(NhsNumber::parse(&format!("999{space}000{space}0018")).is_ok());
+        assert_eq!(
+            DateOfBirth::parse(&format!("1{space}Feb{space}1992"), today())
+                .unwrap()
+                .iso(),
+            "1992-02-01"
+        );
+    }
+}
+
+#[test]
+fn a_label_pasted_with_the_number_is_ignored() {
+    for input in [
+        "NHS No: 999 000 0018",
+        "NHS No. 999 000 0018",
+        "NHS number 9990000018",
+        "NHS Number: 999-000-0018",
+        "NHS#9990000018",
+        "nhs # 999 000 0018",
+        "999 000 0018 (NHS number)",
+        "Patient's NHS number: 999 000 0018.",
+        "\u{200B}NHS\u{00A0}No:\u{00A0}999\u{00A0}000\u{00A0}0018",
+    ] {
+        assert_eq!(
+            NhsNumber::parse(input).map(|n| n.formatted()),
+            Ok("999 000 0018".to_owned()),
+            "{input:?}"
+        );
+    }
+    // A label around a number of the wrong length: the count, not the label's letters.
+    assert_eq!(
+        nhs_err("NHS No: 999 000 001"),
+        NhsNumberError::WrongLength(9)
+    );
+    // Not a label, or more than one number: refused as before.
+    assert_eq!(
+        nhs_err("Tel: 999 000 0018"),
+        NhsNumberError::InvalidCharacter("T".into())
+    );
+    assert_eq!(
+        nhs_err("NHS No: 999 000 0018 / 999 000 0026"),
+        NhsNumberError::InvalidCharacter("N".into())
+    );
+    assert_eq!(
+        nhs_err("NHS No: 999 000 0018 DOB 01/02/1992"),
+        NhsNumberError::InvalidCharacter("N".into())
+    );
+    // The check digit still applies to a labelled number.
+    assert_eq!(
+        nhs_err("NHS No: 999 000 0019"),
+        NhsNumberError::CheckDigitMismatch
+    );
+}
+
+#[test]
+fn a_national_insurance_number_is_named() {
+    for input in [
+        "QQ 12 34 56 C",
+        "QQ123456C",
+        "qq 123456 c",
+        "AB 12 34 56 D",
+        " QQ-12-34-56-A ",
+    ] {
+        assert_eq!(
+            nhs_err(input),
+            NhsNumberError::NationalInsuranceNumber,
+            "{input:?}"
+        );
+    }
+    let message = NhsNumberError::NationalInsuranceNumber.to_string();
+    assert!(
+        message.starts_with("That is a National Insurance number, not an NHS number"),
+        "{message}"
+    );
+    assert!(
+        message.contains("ask the patient for their NHS number"),
+        "{message}"
+    );
+    // Not the National Insurance shape: the usual message.
+    assert_eq!(
+        nhs_err("QQ 12 34 56 E"),
+        NhsNumberError::InvalidCharacter("Q".into())
+    );
+    assert_eq!(
+        nhs_err("QQ 12 34 5 C"),
+        NhsNumberError::InvalidCharacter("Q".into())
+    );
+}
+
+// ------------------------------------------------------------- number ranges
+
+#[test]
+fn each_range_boundary_is_classified() {
+    let table: [(u64, NumberRange); 20] = [
+        (0, NumberRange::Unallocated),
+        (99_999_999, NumberRange::Unallocated),
+        (100_000_000, NumberRange::ScottishChi),
+        (3_112_999_999, NumberRange::ScottishChi),
+        (3_113_000_000, NumberRange::Unallocated),
+        (3_199_999_999, NumberRange::Unallocated),
+        (3_200_000_000, NumberRange::NorthernIreland),
+        (3_999_999_999, NumberRange::NorthernIreland),
+        (4_000_000_000, NumberRange::England),
+        (4_999_999_999, NumberRange::England),
+        (5_000_000_000, NumberRange::Reserved),
+        (5_999_999_999, NumberRange::Reserved),
+        (6_000_000_000, NumberRange::England),
+        (7_999_999_999, NumberRange::England),
+        (8_000_000_000, NumberRange::IrelandIhi),
+        (8_599_999_999, NumberRange::IrelandIhi),
+        (8_600_000_000, NumberRange::Unallocated),
+        (8_999_999_999, NumberRange::Unallocated),
+        (9_000_000_000, NumberRange::Test),
+        (9_999_999_999, NumberRange::Test),
+    ];
+    for (number, range) in table {
+        assert_eq!(NumberRange::of(number), range, "{number:010}");
+    }
+}
+
+#[test]
+fn only_england_and_test_numbers_may_be_sent() {
+    // The first and last number with a valid check digit in each range.
+    let table = [
+        ("000 000 0000", Some(NumberRange::Unallocated)),
+        ("009 999 9994", Some(NumberRange::Unallocated)),
+        ("010 000 0002", Some(NumberRange::ScottishChi)),
+        ("311 299 9991", Some(NumberRange::ScottishChi)),
+        ("311 300 0009", Some(NumberRange::Unallocated)),
+        ("319 999 9999", Some(NumberRange::Unallocated)),
+        ("320 000 0007", Some(NumberRange::NorthernIreland)),
+        ("399 999 9993", Some(NumberRange::NorthernIreland)),
+        ("400 000 0004", None),
+        ("499 999 9994", None),
+        ("500 000 0005", Some(NumberRange::Reserved)),
+        ("599 999 9995", Some(NumberRange::Reserved)),
+        ("600 000 0006", None),
+        ("799 999 9997", None),
+        ("800 000 0008", Some(NumberRange::IrelandIhi)),
+        ("859 999 9990", Some(NumberRange::IrelandIhi)),
+        ("860 000 0009", Some(NumberRange::Unallocated)),
+        ("899 999 9998", Some(NumberRange::Unallocated)),
+        ("900 000 0009", None),
+        ("999 999 9999", None),
+    ];
+    for (input, refused) in table {
+        match refused {
+            None => assert_eq!(NhsNumber::parse(input).unwrap().formatted(), input),
+            Some(range) => {
+                assert_eq!(
+                    nhs_err(input),
+                    NhsNumberError::NotAnNhsNumber(range),
+                    "{input}"
+                )
+            }
+        }
+    }
+}
+
+#[test]
+fn a_number_that_cannot_be_on_pds_says_what_it_is() {
+    let table = [
+        (
+            "010 000 0002",
+            "That is a Scottish CHI number, not an NHS number",
+        ),
+        (
+            "320 000 0007",
+            "That is a Northern Ireland Health and Care number, not an NHS number",
+        ),
+        (
+            "800 000 0008",
+            "That is a Republic of Ireland Individual Health Identifier, not an NHS number",
+        ),
+        (
+            "500 000 0005",
+            "NHS numbers starting with 5 are reserved and never issued",
+        ),
+        (
+            "860 000 0009",
+            "no NHS numbers are issued that start like it",
+        ),
+    ];
+    for (input, words) in table {
+        let message = nhs_err(input).to_string();
+        assert!(message.contains(words), "{input}: {message}");
+        assert!(
+            message.contains("ask the patient for their NHS number"),
+            "{message}"
+        );
+        // The message never repeats the number.
+        assert!(
+            !message.contains(&input[..3]) || input.starts_with('5'),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn test_numbers_are_refused_only_where_real_patients_are() {
+    for input in VALID_TEST_NUMBERS {
+        assert!(NhsNumber::parse_for(input, TestNumbers::Allowed).is_ok());
+        assert_eq!(
+            NhsNumber::parse_for(input, TestNumbers::Refused),
+            Err(NhsNumberError::TestNumberOnLiveService),
+            "{input}"
+        );
+    }
+    // England numbers pass either way.
+    for input in ["400 000 0004", "799 999 9997"] {
+        assert!(
+            NhsNumber::parse_for(input, TestNumbers::Refused).is_ok(),
+            "{input}"
+        );
+    }
+    // Sending despite the check digit is no way round it.
+    assert_eq!(
+        NhsNumber::parse_ignoring_check_digit("999 000 0019", TestNumbers::Refused),
+        Err(NhsNumberError::TestNumberOnLiveService)
+    );
+    let message = NhsNumberError::TestNumberOnLiveService.to_string();
+    assert!(message.contains("a test NHS number"), "{message}");
+    assert!(message.contains("no real patient has it"), "{message}");
 }

@@ -678,7 +678,7 @@ fn request_ids_are_not_reused_after_next_patient() {
 fn check_digit_override_works_on_staging_and_demo() {
     for env in [Environment::Staging, Environment::Demo] {
         assert!(env.allows_check_digit_override(), "{env}");
-        let mut intake = filled("123 456 7891", DOB);
+        let mut intake = filled("400 000 0080", DOB);
         assert_eq!(
             intake.submit(env, today()),
             None,
@@ -696,7 +696,7 @@ fn check_digit_override_works_on_staging_and_demo() {
             panic!("override should send on {env}");
         };
         assert!(!query.nhs_number.check_digit_ok());
-        assert_eq!(query.nhs_number.formatted(), "123 456 7891");
+        assert_eq!(query.nhs_number.formatted(), "400 000 0080");
     }
 }
 
@@ -727,7 +727,8 @@ fn check_digit_override_does_not_excuse_other_errors() {
 
 #[test]
 fn override_does_not_change_a_valid_number() {
-    let mut intake = filled(NHS, DOB);
+    // An England-range number: a test number is never sent to Production.
+    let mut intake = filled("400 000 0004", DOB);
     intake.send_despite_check_digit = true;
     let Some(Command::Register { query, .. }) = intake.submit(Environment::Production, today())
     else {
@@ -765,4 +766,46 @@ fn debug_of_state_hides_patient_data() {
     }
     let reg = registered("pat_secret_42").unwrap();
     assert!(!format!("{reg:?}").contains("pat_secret_42"));
+}
+
+// ------------------------------------------------------ numbers that reach no one
+
+#[test]
+fn a_test_number_is_stopped_on_production_only() {
+    let mut intake = filled(NHS, DOB);
+    assert_eq!(
+        intake.check(Environment::Production, today()).nhs_number,
+        Err(NhsNumberError::TestNumberOnLiveService)
+    );
+    assert_eq!(intake.submit(Environment::Production, today()), None);
+    assert_eq!(intake.phase(), &Phase::Editing { notice: None });
+    for env in [Environment::Staging, Environment::Custom, Environment::Demo] {
+        let mut intake = filled(NHS, DOB);
+        assert!(
+            matches!(intake.submit(env, today()), Some(Command::Register { .. })),
+            "{env}"
+        );
+    }
+}
+
+#[test]
+fn numbers_outside_the_nhs_ranges_are_stopped_everywhere() {
+    for env in Environment::ALL {
+        for nhs in [
+            "010 000 0002",
+            "320 000 0007",
+            "500 000 0005",
+            "800 000 0008",
+        ] {
+            let mut intake = filled(nhs, DOB);
+            assert!(
+                matches!(
+                    intake.check(env, today()).nhs_number,
+                    Err(NhsNumberError::NotAnNhsNumber(_))
+                ),
+                "{nhs} on {env}"
+            );
+            assert_eq!(intake.submit(env, today()), None, "{nhs} on {env}");
+        }
+    }
 }

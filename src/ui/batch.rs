@@ -140,6 +140,9 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
         session.list.delimiter.name(),
         if session.list.had_header { ", with a header row" } else { ", no header row" },
     ));
+    if let Some(note) = session.list.title_rows_note() {
+        ui.label(note);
+    }
     ui.add_space(6.0);
 
     match &session.stage {
