@@ -738,7 +738,6 @@ impl HeroIntakeApp {
     }
 
     fn start_batch(&mut self) {
-        let environment = self.environment();
         let connection = match self.connection() {
             Ok(c) => c,
             Err(problem) => {
@@ -758,12 +757,6 @@ impl HeroIntakeApp {
             return;
         };
         if !matches!(session.stage, ui::batch::BatchStage::Preview) {
-            return;
-        }
-        if session.list.test_numbers != environment.test_numbers() {
-            self.list_problem = Some(format!(
-                "The environment changed to {environment} after this list was checked: open the list again (Ctrl+O) so its rows are checked for {environment}. Nothing was sent."
-            ));
             return;
         }
         let valid = session.list.valid_queries();

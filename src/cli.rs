@@ -321,7 +321,10 @@ async fn batch(
     let refused = results
         .values()
         .any(|r| matches!(r, Err(e) if e.class() == ErrorClass::Refused));
-    let code = if failed == 0 && not_sent == 0 {
+    let code = if list.counts().valid == 0 {
+        // Nothing in the list could be sent: for a script, as wrong as a bad file.
+        EXIT_INVALID
+    } else if failed == 0 && not_sent == 0 {
         0
     } else if refused {
         EXIT_REFUSED

@@ -117,7 +117,7 @@ impl NumberRange {
     fn refusal(self) -> String {
         let not_nhs = |what: &str| {
             format!(
-                "That is {what}, not an NHS number: Hero traces only NHS numbers from England, Wales and the Isle of Man. Nothing was sent: {ASK_FOR_NHS_NUMBER}"
+                "That is {what}, not an NHS number (Hero traces only NHS numbers from England, Wales and the Isle of Man): {ASK_FOR_NHS_NUMBER}"
             )
         };
         match self {

@@ -238,6 +238,45 @@ fn the_batch_command_registers_a_list_and_writes_results() {
     assert_eq!(missing.status.code(), Some(2));
 }
 
+#[test]
+fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (running, _) = rt.block_on(limited_sandbox(200.0));
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    // A report's title lines, then test numbers: none may go to Production.
+    let mut bytes = b"Registrations report\nRun: 02-Dec-2026\n".to_vec();
+    bytes.extend(csv_of(&test_numbers(3)));
+    std::fs::write(&list, bytes).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args([
+            "batch",
+            list.to_str().unwrap(),
+            "--environment",
+            "production",
+        ])
+        .env("HERO_BASE_URL", running.base_url.as_str())
+        .env("HERO_API_KEY", DEMO_API_KEY)
+        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("Rows 1–2 skipped: a report title above the header row, not patients"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("row 4: NHS number: That is a test NHS number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 rows: 0 to send, 3 invalid"), "{stderr}");
+    // Nothing could be sent: exit 2, and nothing reached any server.
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
+}
+
 mod pace {
     use std::time::{Duration, Instant};
 

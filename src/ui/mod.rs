@@ -146,5 +146,7 @@ pub fn environment_badge(ui: &mut egui::Ui, environment: Environment, detail: Op
 
 /// A message with an icon and text, so it never relies on colour alone.
 pub fn error_line(ui: &mut egui::Ui, text: &str) -> egui::Response {
-    ui.colored_label(error_color(ui), format!("{ERROR_ICON} {text}"))
+    // Wrapped, so a long message beside a field is read in full, not clipped at the edge.
+    let text = RichText::new(format!("{ERROR_ICON} {text}")).color(error_color(ui));
+    ui.add(egui::Label::new(text).wrap())
 }
