@@ -536,3 +536,26 @@ fn on_production_a_test_number_is_refused_before_sending() {
         Phase::Editing { .. }
     ));
 }
+
+#[test]
+fn a_long_message_beside_a_field_is_wrapped_inside_the_window() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    type_into(&mut harness, "NHS number", "010 000 0002");
+    harness.step();
+    let message = harness.get_by_label_contains("That is a Scottish CHI number");
+    let window = harness.ctx.content_rect();
+    // All of it on screen, so the advice at its end can be read.
+    assert!(
+        message.rect().right() <= window.right(),
+        "message ends at x={} beyond the window's {}",
+        message.rect().right(),
+        window.right()
+    );
+    assert!(
+        message.rect().height() > 20.0,
+        "expected more than one line"
+    );
+}
