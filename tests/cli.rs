@@ -272,6 +272,14 @@ fn numbers_that_reach_no_patient_exit_2_and_send_nothing() {
         ("010 000 0002", "That is a Scottish CHI number"),
         ("320 000 0007", "Northern Ireland Health and Care number"),
         ("500 000 0005", "reserved and never issued"),
+        (
+            "800 000 0008",
+            "Republic of Ireland Individual Health Identifier",
+        ),
+        (
+            "000 000 0000",
+            "no NHS numbers are issued that start like it",
+        ),
     ] {
         let (code, json, _) = register_json(&server.uri(), nhs, "14/07/1985");
         assert_eq!(code, 2, "{nhs}");

@@ -504,6 +504,32 @@ fn a_number_that_reaches_no_patient_is_stopped_beside_its_field() {
         harness.state().intake().phase(),
         Phase::Editing { .. }
     ));
+    for (nhs, words) in [
+        ("010 000 0002", "That is a Scottish CHI number"),
+        (
+            "320 000 0007",
+            "That is a Northern Ireland Health and Care number",
+        ),
+        (
+            "800 000 0008",
+            "That is a Republic of Ireland Individual Health Identifier",
+        ),
+        ("500 000 0005", "reserved and never issued"),
+        (
+            "860 000 0009",
+            "no NHS numbers are issued that start like it",
+        ),
+    ] {
+        harness.key_press(egui::Key::Escape);
+        harness.step();
+        enter_patient(&mut harness, nhs, "01/02/1992");
+        harness.step();
+        assert!(has_text(&harness, words), "{nhs}");
+        assert!(
+            matches!(harness.state().intake().phase(), Phase::Editing { .. }),
+            "{nhs}"
+        );
+    }
     fixture.runtime.block_on(server.verify());
 }
 
