@@ -8,9 +8,9 @@ use std::time::Instant;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use tokio::runtime::Handle;
 
-use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
+use crate::api::{Connection, HeroClient, RequestField, RetryPolicy, Timeouts};
 use crate::config::{BaseUrl, Environment, Overrides, Settings, SettingsFile};
-use crate::sandbox::{DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
+use crate::sandbox::{DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 use crate::state::{Command, Intake, Phase};
 use crate::ui::shift::{ShiftEntry, ShiftOutcome};
@@ -516,8 +516,7 @@ impl HeroIntakeApp {
     fn after_result(&mut self) {
         let fields = self.intake.fields_to_correct();
         self.focus_request = match fields.first() {
-            Some(crate::api::RequestField::NhsNumber) => Some(ui::intake::nhs_field_id()),
-            Some(crate::api::RequestField::DateOfBirth) => Some(ui::intake::dob_field_id()),
+            Some(field) => Some(ui::intake::field_id(*field)),
             None if self.intake.is_editable() => Some(ui::intake::nhs_field_id()),
             None => None,
         };
@@ -612,6 +611,17 @@ impl HeroIntakeApp {
                     self.intake.nhs_text = patient.nhs_number.to_owned();
                     self.intake.dob_text = patient.dob.to_owned();
                     self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::UseDemoNamedPatient(index) => {
+                if let Some(patient) = DEMO_NAMED_PATIENTS.get(index)
+                    && self.intake.next_patient()
+                {
+                    self.intake.dob_text = patient.dob.to_owned();
+                    self.intake.forename_text = patient.forename.to_owned();
+                    self.intake.surname_text = patient.surname.to_owned();
+                    self.intake.postcode_text = patient.postcode.to_owned();
+                    self.focus_request = Some(ui::intake::field_id(RequestField::Postcode));
                 }
             }
             Action::SetEnvironment(environment) => self.set_environment(environment),
@@ -822,7 +832,7 @@ impl HeroIntakeApp {
         };
         Some(ShiftEntry {
             at: jiff::Zoned::now().strftime("%H:%M").to_string(),
-            masked_nhs_number: query.nhs_number.masked(),
+            masked_patient: query.masked(),
             outcome,
         })
     }
@@ -1101,8 +1111,6 @@ impl HeroIntakeApp {
                 RichText::new("DEMO: made-up patients only. Nothing here is sent to Hero, and results are not real.")
                     .strong(),
             );
-            actions.extend(ui::intake::demo_patients(ui));
-            ui.separator();
         }
         if let Some(problem) = &self.list_problem {
             ui::error_line(ui, problem);
@@ -1138,6 +1146,11 @@ impl HeroIntakeApp {
             && self.key_fix.is_some()
         {
             ui::error_line(ui, problem);
+        }
+        // Below the form and the result, so both stay in view whatever the table's size.
+        if environment == Environment::Demo {
+            ui.separator();
+            actions.extend(ui::intake::demo_patients(ui));
         }
     }
 }

@@ -33,7 +33,7 @@ const SECRETS: [&str; 6] = [
 ];
 
 fn query() -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(NHS_NUMBER).unwrap(),
         dob: DateOfBirth::parse(DOB, today()).unwrap(),
     }
@@ -199,7 +199,13 @@ async fn bad_request_with_text_message_naming_no_field_blames_both() {
     let error = expect_err(
         register(ResponseTemplate::new(400).set_body_json(json!({"message": "Bad Request"}))).await,
     );
-    assert_eq!(error, ApiError::BadRequest { fields: vec![] });
+    // Nothing named: the fields this trace sent are the ones to check.
+    assert_eq!(
+        error,
+        ApiError::BadRequest {
+            fields: vec![RequestField::NhsNumber, RequestField::DateOfBirth]
+        }
+    );
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.class(), ErrorClass::Refused);
     assert_eq!(
@@ -232,7 +238,13 @@ async fn bad_request_with_non_json_body_is_still_bad_request() {
     let error = expect_err(
         register(ResponseTemplate::new(400).set_body_string("<html>Bad Request</html>")).await,
     );
-    assert_eq!(error, ApiError::BadRequest { fields: vec![] });
+    // Nothing named: the fields this trace sent are the ones to check.
+    assert_eq!(
+        error,
+        ApiError::BadRequest {
+            fields: vec![RequestField::NhsNumber, RequestField::DateOfBirth]
+        }
+    );
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.class(), ErrorClass::Refused);
 }

@@ -30,7 +30,7 @@ fn data_file(name: &str) -> Vec<u8> {
 }
 
 fn query(nhs: &str, dob: &str) -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(nhs).unwrap(),
         dob: DateOfBirth::parse(dob, today()).unwrap(),
     }
@@ -109,7 +109,11 @@ fn every_listed_header_name_is_recognised() {
             let text = format!("{dob},{nhs}\n01/02/1992,9990000018\n");
             let list = read(&text);
             assert!(list.had_header, "{nhs} / {dob}");
-            assert_eq!((list.nhs_column, list.dob_column), (1, 0), "{nhs} / {dob}");
+            assert_eq!(
+                (list.nhs_column, list.dob_column),
+                (Some(1), 0),
+                "{nhs} / {dob}"
+            );
             assert_eq!(list.counts().valid, 1, "{nhs} / {dob}");
         }
     }
@@ -134,7 +138,7 @@ fn header_columns_are_found_anywhere_and_others_ignored() {
     let list = read(
         "Surname,Forename,D.O.B.,Practice,NHS No.,Phone\nTest,Alice,01/02/1992,Y00001,999 000 0018,07700 900000\n",
     );
-    assert_eq!((list.nhs_column, list.dob_column), (4, 2));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(4), 2));
     assert_eq!(
         list.valid_queries(),
         vec![(2, query("9990000018", "01/02/1992"))]
@@ -145,7 +149,7 @@ fn header_columns_are_found_anywhere_and_others_ignored() {
 fn no_header_uses_column_zero_and_one() {
     let list = read("9990000018,01/02/1992\n9990000026,15/07/1985\n");
     assert!(!list.had_header);
-    assert_eq!((list.nhs_column, list.dob_column), (0, 1));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(0), 1));
     assert_eq!(
         list.valid_queries(),
         vec![
@@ -161,7 +165,7 @@ fn no_header_sniffs_which_columns_hold_numbers_and_dates() {
         "Test Alice,1 High St,1992-02-01,999 000 0018\nExample Bob,2 Low Rd,15/07/1985,9990000026\nSample Carol,3 Mid Way,31/12/1950,999000003\n",
     );
     assert!(!list.had_header);
-    assert_eq!((list.nhs_column, list.dob_column), (3, 2));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(3), 2));
     assert_eq!(list.counts().valid, 2);
     assert_eq!(
         reason(row(&list, 3)),
@@ -273,7 +277,7 @@ fn quoted_fields_with_commas_quotes_and_line_breaks() {
     let list = read_list(&data_file("emis_style.csv"), today(), TestNumbers::Allowed).unwrap();
     assert!(list.had_header);
     assert_eq!(list.encoding_name, "UTF-8");
-    assert_eq!((list.nhs_column, list.dob_column), (4, 3));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(4), 3));
     // Row 3's address spans two lines: Excel shows the next patient as row 4.
     assert_eq!(
         list.valid_queries(),
@@ -489,7 +493,7 @@ fn a_thousand_generated_rows_all_valid_in_order() {
     assert_eq!(queries.len(), 1000);
     for (i, ((row_number, q), nhs)) in queries.iter().zip(&numbers).enumerate() {
         assert_eq!(*row_number, i + 2);
-        assert_eq!(q.nhs_number, NhsNumber::parse(nhs).unwrap());
+        assert_eq!(q.nhs_number(), Some(&NhsNumber::parse(nhs).unwrap()));
     }
 }
 
@@ -633,12 +637,12 @@ fn results_file_is_utf8_bom_crlf_with_the_agreed_header() {
     let mut lines = text.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "Row,NHS number,Date of birth,Outcome,Patient ID,Verification link,Cause,What to do"
+        "Row,NHS number,Date of birth,Trace,Outcome,Patient ID,Verification link,Cause,What to do"
     );
     assert_eq!(RESULTS_HEADER.join(","), text.split("\r\n").next().unwrap());
     assert_eq!(
         lines.next().unwrap(),
-        "2,999 000 0018,1992-02-01,Registered,pid-2,,,"
+        "2,999 000 0018,1992-02-01,NHS number,Registered,pid-2,,,"
     );
     assert_eq!(lines.next(), Some(""));
     assert_eq!(lines.next(), None);
@@ -663,11 +667,11 @@ fn results_quote_commas_and_quotes_and_neutralise_formulas() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
         lines[1],
-        "2,999 000 0018,1992-02-01,Verification required,,\"https://example.invalid/v?a=1,b=2\",\"Verify, then \"\"log in\"\"\",Give the patient the verification link so they can confirm who they are"
+        "2,999 000 0018,1992-02-01,NHS number,Verification required,,\"https://example.invalid/v?a=1,b=2\",\"Verify, then \"\"log in\"\"\",Give the patient the verification link so they can confirm who they are"
     );
     assert_eq!(
         lines[2],
-        "3,999 000 0018,1992-02-01,Failed,,,\"'=HYPERLINK(\"\"http://evil.invalid\"\")\",'@SUM(A1)"
+        "3,999 000 0018,1992-02-01,NHS number,Failed,,,\"'=HYPERLINK(\"\"http://evil.invalid\"\")\",'@SUM(A1)"
     );
 }
 
@@ -719,7 +723,7 @@ fn export_round_trips_through_read_list() {
     let again = read_list(&exported, today(), TestNumbers::Allowed).unwrap();
     assert!(again.had_header);
     assert_eq!(again.delimiter, Delimiter::Comma);
-    assert_eq!((again.nhs_column, again.dob_column), (1, 2));
+    assert_eq!((again.nhs_column, again.dob_column), (Some(1), 2));
     let queries = |list: &BatchList| -> Vec<PatientQuery> {
         list.valid_queries().into_iter().map(|(_, q)| q).collect()
     };
@@ -886,7 +890,7 @@ fn month_name_dates_and_date_times_are_read_like_the_form_reads_them() {
     );
     // Without a header, such columns are still found.
     let sniffed = read("9990000018,01-Feb-1992\n9990000026,1985-07-15T00:00:00Z\n");
-    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (Some(0), 1));
     assert_eq!(sniffed.counts().valid, 2);
 }
 
@@ -919,6 +923,6 @@ fn numbers_that_reach_no_patient_are_invalid_rows_with_their_reason() {
         TestNumbers::Refused,
     )
     .unwrap();
-    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (Some(0), 1));
     assert_eq!(sniffed.counts().invalid, 2);
 }

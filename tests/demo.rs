@@ -17,7 +17,7 @@ use hero_intake::secrets::ApiKey;
 use hero_intake::state::Phase;
 
 fn query(nhs: &str, dob: &str) -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(nhs).unwrap(),
         dob: DateOfBirth::parse(dob, jiff::civil::date(2026, 11, 26)).unwrap(),
     }

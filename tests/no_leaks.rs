@@ -92,7 +92,7 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
             dob.iso(),
             patient.dob.to_owned(),
         ]);
-        let result = runtime.block_on(client.register_pds(&PatientQuery {
+        let result = runtime.block_on(client.register_pds(&PatientQuery::ByNhsNumber {
             nhs_number: nhs,
             dob,
         }));

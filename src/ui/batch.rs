@@ -95,7 +95,7 @@ fn row_view<'a>(session: &'a BatchSession, row: &'a BatchRow) -> RowView<'a> {
 
 fn masked(row: &BatchRow) -> String {
     match &row.outcome {
-        RowCheck::Valid(query) => query.nhs_number.masked(),
+        RowCheck::Valid(query) => query.masked(),
         _ => {
             let digits: String = row
                 .nhs_number
