@@ -90,8 +90,9 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Register every patient in a CSV list (NHS number and date of birth columns),
-    /// at the pace Hero allows. Running the same file again is safe.
+    /// Register every patient in a CSV list (NHS number and date of birth columns, or
+    /// forename, surname, date of birth and postcode), at the pace Hero allows. Running
+    /// the same file again is safe.
     Batch {
         file: std::path::PathBuf,
         /// Write the results (one row per line of the list) to this CSV file.
@@ -254,7 +255,7 @@ async fn batch(
         Err(e) => {
             return usage_error(
                 &format!("The list can't be used: {e}"),
-                "Save it from Excel as CSV with NHS number and date of birth columns.",
+                "Save it from Excel as CSV with NHS number and date of birth columns (or Forename, Surname, Date of birth and Postcode).",
             );
         }
     };
