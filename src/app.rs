@@ -147,6 +147,8 @@ pub struct HeroIntakeApp {
     title_shown: String,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
+    /// Which renderer draws the window, for Settings (support staff ask).
+    renderer: String,
 }
 
 impl std::fmt::Debug for HeroIntakeApp {
@@ -161,9 +163,16 @@ impl HeroIntakeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         let ctx = cc.egui_ctx.clone();
         let waker: Waker = Arc::new(move || ctx.request_repaint());
-        let app = Self::with_waker(waker, options);
+        let mut app = Self::with_waker(waker, options);
+        app.renderer = renderer_in_use(cc);
+        tracing::info!(renderer = %app.renderer, "drawing the window");
         ui::apply_appearance(&cc.egui_ctx, &app.settings);
         app
+    }
+
+    /// The renderer Settings names.
+    pub fn renderer(&self) -> &str {
+        &self.renderer
     }
 
     pub fn with_waker(waker: Waker, options: AppOptions) -> Self {
@@ -203,6 +212,7 @@ impl HeroIntakeApp {
             close_now: false,
             title_shown: String::new(),
             starting_up: true,
+            renderer: "not known".to_owned(),
         };
         app.prepare_environment();
         if let Some(path) = options.initial_list {
@@ -1050,6 +1060,7 @@ impl eframe::App for HeroIntakeApp {
                             key_saved,
                             overridden_by,
                             message: self.settings_message.as_ref(),
+                            renderer: &self.renderer,
                         },
                     ));
                 }
@@ -1152,5 +1163,19 @@ impl HeroIntakeApp {
             ui.separator();
             actions.extend(ui::intake::demo_patients(ui));
         }
+    }
+}
+
+/// "OpenGL (glow)" or "wgpu (Vulkan)": what eframe created for this window.
+fn renderer_in_use(cc: &eframe::CreationContext<'_>) -> String {
+    if cc.gl.is_some() {
+        return crate::renderer::label(crate::renderer::Renderer::Glow, None);
+    }
+    match &cc.wgpu_render_state {
+        Some(state) => {
+            let backend = format!("{:?}", state.adapter.get_info().backend);
+            crate::renderer::label(crate::renderer::Renderer::Wgpu, Some(&backend))
+        }
+        None => "not known".to_owned(),
     }
 }

@@ -437,3 +437,52 @@ fn register_by_name_refuses_bad_details_and_mixed_or_missing_traces() {
     }
     rt.block_on(server.verify());
 }
+
+/// The console binary (what cmd and PowerShell run on Windows): the same commands,
+/// output and exit codes as `hero-intake`, and no window without a command.
+#[test]
+fn the_console_binary_runs_the_same_commands() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70003"})),
+    );
+    let config = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hero-intake-cli"))
+            .args(args)
+            .env("HERO_BASE_URL", server.uri())
+            .env("HERO_API_KEY", KEY)
+            .env("HERO_PRACTICE_GROUP_ID", GROUP)
+            .env("XDG_CONFIG_HOME", config.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "register",
+        "--nhs-number",
+        "9990000026",
+        "--dob",
+        "14/07/1985",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["patient_id"], "70003");
+    let out = run(&[
+        "register",
+        "--nhs-number",
+        "999 000 001",
+        "--dob",
+        "14/07/1985",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    // Without a command it says what it is for, instead of opening a window.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("To open the window, run hero-intake"));
+    let help = run(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("hero-intake-cli"));
+    rt.block_on(server.verify());
+}

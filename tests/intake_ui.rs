@@ -655,3 +655,19 @@ fn the_demographics_form_names_each_problem_and_a_404_moves_focus_to_the_names()
     assert!(has_text(&harness, "Not sent: an NHS number is entered"));
     fixture.runtime.block_on(server.verify());
 }
+
+#[test]
+fn settings_say_which_renderer_draws_the_window_and_how_it_is_chosen() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    harness.step();
+    assert_eq!(harness.state().screen(), Screen::Settings);
+    let renderer = harness.state().renderer().to_owned();
+    assert!(has_text(
+        &harness,
+        &format!("Drawing with: {renderer} (IT can choose with HERO_RENDERER=glow or wgpu)")
+    ));
+}
