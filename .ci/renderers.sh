@@ -84,6 +84,9 @@ grep -q 'renderer could not draw the window renderer=glow' "$WORK/app.log" ||
     fail "glow did not fail first: $(cat "$WORK/app.log")"
 grep -q 'drawing the window renderer=wgpu' "$WORK/app.log" ||
     fail "wgpu did not take over: $(cat "$WORK/app.log")"
+if ! [[ -s $WORK/requests ]] && command -v import >/dev/null; then
+    import -window root "$SHOTS/renderer-wgpu-failed.png" || true
+fi
 grep -q '"nhs_number":"999 000 0018"' "$WORK/requests" 2>/dev/null ||
     fail "the intake did not reach the server: $(cat "$WORK/requests" 2>/dev/null) $(tail -5 "$WORK/app.log")"
 echo "   drew with: $(grep -o 'renderer=wgpu[^"]*' "$WORK/app.log" | head -1); request: $(cat "$WORK/requests")"
@@ -91,7 +94,8 @@ echo "   drew with: $(grep -o 'renderer=wgpu[^"]*' "$WORK/app.log" | head -1); r
 echo "== OpenGL and Vulkan unusable: a plain sentence and a non-zero exit within 30 s"
 # With zenity installed the message box shows (and waits): press its OK as a user would.
 if command -v zenity >/dev/null; then
-    (timeout 25 xdotool search --sync --name "can't open its window" key Return >"$WORK/box" 2>&1 &&
+    (timeout 25 xdotool search --sync --name "open its window" windowfocus --sync key Return \
+        >"$WORK/box" 2>&1 &&
         echo shown >>"$WORK/box") &
     PIDS+=($!)
 fi
