@@ -1060,7 +1060,9 @@ impl eframe::App for HeroIntakeApp {
                     let note = matches!(self.key, KeyState::Unavailable).then_some(
                         "This computer's keychain can't be reached: a key can still be used for this session only.",
                     );
-                    actions.extend(ui::welcome::show(ui, note));
+                    let resolved = self.resolved();
+                    let locked_to = resolved.locked_by.map(|_| resolved.environment);
+                    actions.extend(ui::welcome::show(ui, note, locked_to));
                 }
                 Screen::Settings => {
                     let (key_status, key_saved) = self.key_status();

@@ -481,13 +481,18 @@ async fn check(environment: Option<Environment>) -> Outcome {
         Err(outcome) => return outcome,
     };
     let base = client.connection().base_url.as_str().to_owned();
+    let proxy = client.proxy().map(str::to_owned);
     match client.check_connection().await {
         Ok(group) => {
             let name = group.name.clone().unwrap_or_default();
+            let through = proxy
+                .as_ref()
+                .map(|p| format!(" through the proxy {p}"))
+                .unwrap_or_default();
             Outcome {
-                json: json!({"outcome": "ok", "base_url": base, "practice_group": group.name}),
+                json: json!({"outcome": "ok", "base_url": base, "proxy": proxy, "practice_group": group.name}),
                 text: format!(
-                    "Connected to {base}: the API key and practice group ID work. {name}"
+                    "Connected to {base}{through}: the API key and practice group ID work. {name}"
                 )
                 .trim_end()
                 .to_owned(),

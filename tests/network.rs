@@ -31,16 +31,23 @@ fn runtime() -> tokio::runtime::Runtime {
 /// `hero-intake register … --json` with `env` set and no proxy or certificate setting
 /// inherited from the machine running the tests.
 fn register(env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    run(
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+            "--json",
+        ],
+        env,
+    )
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
     let config = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_hero-intake"));
-    command.args([
-        "register",
-        "--nhs-number",
-        "9990000026",
-        "--dob",
-        "14/07/1985",
-        "--json",
-    ]);
+    command.args(args);
     for var in [
         "HTTPS_PROXY",
         "https_proxy",
@@ -136,7 +143,7 @@ async fn hero_over_https(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> (u16, Arc<Mutex<Vec<String>>>) {
-    use axum::routing::post;
+    use axum::routing::{get, post};
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -149,29 +156,34 @@ async fn hero_over_https(
     let port = tcp.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let app = axum::Router::new().route(
-        "/v1/patients/register_pds",
-        post(move |headers: axum::http::HeaderMap| async move {
-            let group = headers
-                .get("x-practice-group-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let key_ok = headers.get("x-api-key").is_some_and(|v| v == KEY);
-            log.lock().unwrap().push(group);
-            if key_ok {
-                (
-                    axum::http::StatusCode::OK,
-                    axum::Json(serde_json::json!({"patient_id": PATIENT_ID})),
-                )
-            } else {
-                (
-                    axum::http::StatusCode::UNAUTHORIZED,
-                    axum::Json(serde_json::json!({"message": "bad key"})),
-                )
-            }
-        }),
-    );
+    let app = axum::Router::new()
+        .route(
+            "/v1/me",
+            get(|| async { axum::Json(serde_json::json!({"name": "Proxy Lane Surgery"})) }),
+        )
+        .route(
+            "/v1/patients/register_pds",
+            post(move |headers: axum::http::HeaderMap| async move {
+                let group = headers
+                    .get("x-practice-group-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let key_ok = headers.get("x-api-key").is_some_and(|v| v == KEY);
+                log.lock().unwrap().push(group);
+                if key_ok {
+                    (
+                        axum::http::StatusCode::OK,
+                        axum::Json(serde_json::json!({"patient_id": PATIENT_ID})),
+                    )
+                } else {
+                    (
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        axum::Json(serde_json::json!({"message": "bad key"})),
+                    )
+                }
+            }),
+        );
     let listener = TlsListener {
         tcp,
         acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
@@ -273,6 +285,38 @@ fn https_proxy_carries_the_registration_through_connect() {
         "{heads:?}"
     );
     assert_eq!(*groups.lock().unwrap(), vec![GROUP.to_owned()]);
+}
+
+#[test]
+fn check_names_the_proxy_it_goes_through() {
+    let rt = runtime();
+    let pki = private_ca();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = write_ca(dir.path(), &pki);
+    let (hero_port, _) = rt.block_on(hero_over_https(pki.chain, pki.key));
+    let (proxy_port, heads) = rt.block_on(connect_proxy(ProxyMode::Tunnel(hero_port)));
+    let base = format!("https://{HOST}:{hero_port}");
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let (code, json, stderr) = run(
+        &["check", "--json"],
+        &[
+            ("HERO_BASE_URL", &base),
+            (
+                "HTTPS_PROXY",
+                &format!("http://reception:s3cret-pw@127.0.0.1:{proxy_port}"),
+            ),
+            ("SSL_CERT_FILE", &ca_file),
+        ],
+    );
+    assert_eq!(
+        (code, &json),
+        (
+            0,
+            &serde_json::json!({"outcome": "ok", "base_url": base, "proxy": proxy, "practice_group": "Proxy Lane Surgery"})
+        ),
+        "{stderr}"
+    );
+    assert_eq!(heads.lock().unwrap().len(), 1);
 }
 
 #[test]

@@ -137,21 +137,20 @@ fn without_the_lock_it_s_default_can_be_changed() {
 }
 
 #[test]
-fn try_the_demo_is_refused_when_it_locked_the_environment() {
+fn the_demo_is_not_offered_when_it_locked_the_environment() {
     let fixture = Fixture::new();
     let machine = machine_file(&fixture, LOCKED_PRODUCTION);
     let mut harness = harness_with_machine_file(&fixture, &machine);
     settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
-    harness.get_by_label("Try the demo (Enter)").click();
-    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
-    assert_eq!(harness.state().environment(), Environment::Production);
+    assert!(harness.query_by_label("Try the demo (Enter)").is_none());
     assert!(has_text(
         &harness,
-        &format!(
-            "Your practice's IT has set this computer to Production and locked it ({}): it can't be changed here.",
-            machine.display()
-        )
+        "Your practice's IT has set this computer to Production: enter the API key for it."
     ));
+    // Enter, which would start the demo, opens Settings for the key instead.
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+    assert_eq!(harness.state().environment(), Environment::Production);
 }
 
 #[test]

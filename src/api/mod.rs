@@ -136,6 +136,11 @@ impl HeroClient {
         &self.connection
     }
 
+    /// The proxy requests go through (address only), if any.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
+    }
+
     /// Registers one patient, retrying rate limits and transient faults.
     pub async fn register_pds(&self, query: &PatientQuery) -> Result<Registration, ApiError> {
         self.register_pds_with_progress(query, |_| {}).await
