@@ -89,6 +89,24 @@ pub enum CliCommand {
         #[arg(long, value_enum)]
         environment: Option<EnvironmentArg>,
     },
+    /// For installers and IT: write the machine-wide settings file that every user of
+    /// this computer gets (needs administrator rights). Empty values are left out.
+    WriteMachineSettings {
+        /// staging, production or custom.
+        #[arg(long, default_value = "")]
+        environment: String,
+        /// The server, for custom only (https://…).
+        #[arg(long, default_value = "")]
+        base_url: String,
+        #[arg(long, default_value = "")]
+        practice_group_id: String,
+        /// 1: users can't change the environment, server or practice group.
+        #[arg(long, default_value = "")]
+        locked: String,
+        /// Where to write (default: this computer's machine-wide settings file).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
     /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
     Sandbox {
         #[arg(long, default_value_t = 8719)]
@@ -159,6 +177,20 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             ExitCode::from(outcome.code)
         }
         CliCommand::Sandbox { port, rate_limit } => runtime.block_on(run_sandbox(port, rate_limit)),
+        CliCommand::WriteMachineSettings {
+            environment,
+            base_url,
+            practice_group_id,
+            locked,
+            file,
+        } => {
+            let outcome = write_machine_settings(
+                file,
+                [&environment, &base_url, &practice_group_id, &locked],
+            );
+            print_outcome(&outcome, false);
+            ExitCode::from(outcome.code)
+        }
     }
 }
 
@@ -581,6 +613,42 @@ async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Co
         api_key,
         practice_group_id,
     })
+}
+
+fn write_machine_settings(file: Option<std::path::PathBuf>, values: [&str; 4]) -> Outcome {
+    let Some(path) = file.or_else(crate::config::standard_machine_file) else {
+        return usage_error(
+            "This system has no machine-wide settings file",
+            "Give the file with --file.",
+        );
+    };
+    let [environment, base_url, group, locked] = values;
+    match crate::config::write_machine_file(&path, environment, base_url, group, locked) {
+        Ok(written) => {
+            let environment = written
+                .environment
+                .map_or("no environment", Environment::label);
+            let group = written
+                .practice_group_id
+                .map(|g| format!(", practice group {g}"))
+                .unwrap_or_default();
+            let lock = if written.locked {
+                ", locked"
+            } else {
+                ", not locked"
+            };
+            Outcome {
+                json: json!({"outcome": "ok"}),
+                text: format!("Wrote {}: {environment}{group}{lock}.", path.display()),
+                to_stderr: false,
+                code: 0,
+            }
+        }
+        Err(what) => usage_error(
+            &format!("The machine-wide settings were not written: {what}"),
+            "Correct the value; the file was left as it was.",
+        ),
+    }
 }
 
 async fn run_sandbox(port: u16, rate_limit: Option<f64>) -> ExitCode {

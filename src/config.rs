@@ -434,14 +434,58 @@ fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String>
 }
 
 /// The machine-wide file as written, before it is checked.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawMachineSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     base_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     practice_group_id: Option<String>,
     #[serde(default)]
     locked: bool,
+}
+
+/// Writes the machine-wide file, for installers (the MSI's `ENVIRONMENT`,
+/// `BASE_URL`, `PRACTICE_GROUP_ID` and `LOCKED` properties) and IT scripts. Empty text
+/// means "not set"; the file is checked by the same rules as when it is read, and
+/// nothing is written when it would not be usable.
+pub fn write_machine_file(
+    path: &Path,
+    environment: &str,
+    base_url: &str,
+    practice_group_id: &str,
+    locked: &str,
+) -> Result<MachineSettings, String> {
+    let locked = match locked.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" => false,
+        "1" | "true" | "yes" => true,
+        other => return Err(format!("locked must be 1 or 0, not \"{other}\"")),
+    };
+    let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    let raw = RawMachineSettings {
+        environment: given(environment).map(|e| e.to_ascii_lowercase()),
+        base_url: given(base_url),
+        practice_group_id: given(practice_group_id),
+        locked,
+    };
+    let json = serde_json::to_vec_pretty(&raw).map_err(|e| e.to_string())?;
+    let checked = parse_json::<RawMachineSettings>(&json)?.check(path)?;
+    let io = |e: std::io::Error| {
+        format!(
+            "{} couldn't be written: {}",
+            path.display(),
+            describe_io(&e)
+        )
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, json).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(checked)
 }
 
 /// What the practice's IT set for every user of this computer.

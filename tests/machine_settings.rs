@@ -311,3 +311,92 @@ fn a_missing_machine_file_is_normal() {
     ];
     assert_eq!(machine.register(&[], &env), (0, registered()));
 }
+
+/// What the MSI runs for `ENVIRONMENT=… PRACTICE_GROUP_ID=… LOCKED=1`.
+fn write_machine_settings(file: &Path, values: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .arg("write-machine-settings")
+        .args(values)
+        .arg("--file")
+        .arg(file)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    (out.status.code().unwrap(), text)
+}
+
+#[test]
+fn the_installers_writer_makes_a_file_that_locks() {
+    let rt = runtime();
+    let hero = hero_for(&rt, "pg-msi");
+    let machine = Machine::with_file("{}");
+    let url = hero.uri();
+    let (code, text) = write_machine_settings(
+        &machine.file(),
+        &[
+            "--environment",
+            "CUSTOM",
+            "--base-url",
+            &url,
+            "--practice-group-id",
+            "pg-msi",
+            "--locked",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text.trim(),
+        format!(
+            "Wrote {}: Custom, practice group pg-msi, locked.",
+            machine.file().display()
+        )
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(machine.file()).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        serde_json::json!({"environment": "custom", "base_url": url, "practice_group_id": "pg-msi", "locked": true})
+    );
+    assert_eq!(machine.register(&[], &[]), (0, registered()));
+    let (code, json) = machine.register(&["--environment", "production"], &[]);
+    assert_eq!(code, 2, "{json}");
+    assert_eq!(requests(&rt, &hero), 1);
+}
+
+#[test]
+fn the_installers_writer_refuses_values_that_would_not_work_and_keeps_the_file() {
+    let machine = Machine::with_file("{\"environment\": \"staging\"}");
+    for (values, says) in [
+        (
+            vec!["--environment", "prod"],
+            "\"environment\": \"prod\" is not one of \"staging\", \"production\" or \"custom\"",
+        ),
+        (
+            vec!["--practice-group-id", "pg-1", "--locked", "1"],
+            "there is no \"environment\"",
+        ),
+        (
+            vec!["--environment", "production", "--locked", "Y"],
+            "locked must be 1 or 0, not \"y\"",
+        ),
+        (
+            vec!["--environment", "custom"],
+            "\"environment\" is \"custom\" but there is no \"base_url\"",
+        ),
+    ] {
+        let (code, text) = write_machine_settings(&machine.file(), &values);
+        assert_eq!(code, 2, "{values:?}: {text}");
+        assert!(
+            text.contains(&format!(
+                "The machine-wide settings were not written: {says}"
+            )),
+            "{values:?}: {text}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(machine.file()).unwrap(),
+        "{\"environment\": \"staging\"}"
+    );
+}
