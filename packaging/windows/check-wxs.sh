@@ -9,17 +9,14 @@ fail() { echo "check-wxs.sh: $*" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - packaging/windows/main.wxs "$work/main.wxs" <<'PY'
-import re, sys
-text = open(sys.argv[1], encoding="windows-1252").read()
-text = re.sub(r"<\?if \$\(sys\.BUILDARCH\).*?<\?endif \?>",
-              '<?define PlatformProgramFilesFolder = "ProgramFiles64Folder" ?>', text, flags=re.S)
-text = re.sub(r"<SetProperty [^>]*/>", "", text)
-text = re.sub(r"<UI>.*?</UI>", "", text, flags=re.S)
-# wixl on Linux: forward slashes in file sources.
-text = re.sub(r"(Source(?:File)?=')([^']*)'", lambda m: m.group(1) + m.group(2).replace("\\", "/") + "'", text)
-open(sys.argv[2], "w", encoding="windows-1252").write(text)
-PY
+# perl (essential on Debian): multi-line edits, byte for byte (the file is windows-1252).
+perl -0pe '
+    s{<\?if \$\(sys\.BUILDARCH\).*?<\?endif \?>}{<?define PlatformProgramFilesFolder = "ProgramFiles64Folder" ?>}s;
+    s{<SetProperty [^>]*/>}{}g;
+    s{<UI>.*?</UI>}{}s;
+    # wixl on Linux: forward slashes in file sources.
+    s{(Source(?:File)?=\x27)([^\x27]*)}{my ($a, $b) = ($1, $2); $b =~ tr|\\\\|/|; "$a$b"}ge;
+' packaging/windows/main.wxs >"$work/main.wxs"
 printf 'MZ stand-in\n' >"$work/hero-intake.exe"
 mkdir -p "$work/assets/icons"
 cp assets/icons/hero-intake.ico "$work/assets/icons/"
