@@ -881,6 +881,8 @@ impl HeroIntakeApp {
         self.intake.next_patient();
         self.settings_message = None;
         self.prepare_environment();
+        // NO_PROXY may send one environment's server through the proxy and not another.
+        self.proxy_note = crate::api::proxy::describe(&self.resolved().base_url);
         true
     }
 
