@@ -182,6 +182,8 @@ impl HeroIntakeApp {
             Ok(machine) => (machine, None),
             Err(problem) => (None, Some(problem)),
         };
+        let file_problems: Vec<FileProblem> =
+            machine_problem.into_iter().chain(user_problem).collect();
         let mut app = Self {
             runtime: options.runtime,
             key_store: options.key_store,
@@ -192,7 +194,7 @@ impl HeroIntakeApp {
             retry: options.retry,
             settings,
             machine,
-            file_problems: machine_problem.into_iter().chain(user_problem).collect(),
+            file_problems,
             proxy_note: None,
             intake: Intake::default(),
             screen: Screen::Intake,

@@ -311,16 +311,10 @@ impl SettingsFile {
         match std::fs::read(path) {
             Ok(bytes) => match parse_json::<Settings>(&bytes) {
                 Ok(settings) => (settings, None),
-                Err(what) => {
-                    tracing::warn!("settings file unreadable; using defaults");
-                    (Settings::default(), Some(problem(what)))
-                }
+                Err(what) => (Settings::default(), Some(problem(what))),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
-            Err(e) => {
-                tracing::warn!(kind = ?e.kind(), "settings file unreadable; using defaults");
-                (Settings::default(), Some(problem(describe_io(&e))))
-            }
+            Err(e) => (Settings::default(), Some(problem(describe_io(&e)))),
         }
     }
 

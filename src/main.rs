@@ -56,10 +56,16 @@ fn window_icon() -> egui::IconData {
 }
 
 fn run_window(runtime: &tokio::runtime::Runtime, list: Option<std::path::PathBuf>) -> ExitCode {
+    let settings_file = SettingsFile::standard();
+    // On stderr as well as in the window: IT may start it from a script, or it may not open.
+    let problems = settings_file.load_machine().err();
+    for problem in problems.into_iter().chain(settings_file.load_checked().1) {
+        eprintln!("Hero Intake: {problem}. {}", problem.consequence());
+    }
     let options = AppOptions {
         runtime: runtime.handle().clone(),
         key_store: Arc::new(OsKeychain::new()),
-        settings_file: SettingsFile::standard(),
+        settings_file,
         opener: Arc::new(SystemBrowser),
         overrides: Overrides::from_env(),
         timeouts: Timeouts::default(),

@@ -400,3 +400,25 @@ fn the_installers_writer_refuses_values_that_would_not_work_and_keeps_the_file()
         "{\"environment\": \"staging\"}"
     );
 }
+
+#[test]
+fn the_window_names_a_bad_machine_file_on_stderr_too() {
+    let machine = Machine::with_file("{\"environment\": \"live\"}");
+    // No display: the window can't open, and says so after naming the file.
+    let out = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", machine.dir.path().join("config"))
+        .env("HERO_INTAKE_MACHINE_SETTINGS", machine.file())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "Hero Intake: The settings file from your practice's IT ({}) can't be used: \"environment\": \"live\" is not one of \"staging\", \"production\" or \"custom\". Hero Intake is ignoring it until it is corrected: ask your practice's IT.",
+            machine.file().display()
+        )),
+        "{stderr}"
+    );
+}
