@@ -33,4 +33,8 @@ sleep 3; next
 patient "999 000 0018" "01/02/1992"; xdotool key Return; shot registered 1
 next; patient "999 000 0034" "30/11/1978"; xdotool key Return; shot verification 1
 next; patient "999 000 0042" "09/03/2001"; xdotool key Return; shot error 1
+# Without an NHS number: Tab past it, then date of birth, names and postcode.
+next; xdotool key Tab; patient "07/03/1988" "Sam"; xdotool key Tab
+patient "Demoperson" "ls14ap"; xdotool key Return; shot trace-by-name 1
+next; patient "QQ 12 34 56 C" "1st February 1992"; shot stopped-number
 echo "screenshots written to $OUT/"

@@ -157,6 +157,7 @@ say "== display $DISPLAY; runs: start $START_RUNS, registrations $REGS, idle ${I
 
 # ---------------------------------------------------------------- 5. size
 size_hero=$(stat -c %s "$HERO")
+size_cli=$([[ -x $TARGET/release/hero-intake-cli ]] && stat -c %s "$TARGET/release/hero-intake-cli" || echo "")
 size_bare=$(stat -c %s "$BARE")
 deb=$(ls -t "$TARGET"/debian/*.deb 2>/dev/null | head -1 || true)
 size_deb=$([[ -n $deb ]] && stat -c %s "$deb" || echo "")
@@ -181,6 +182,28 @@ read -r start_bare_med start_bare_min start_bare_max < <(stats <"$TMP/start.bare
 read -r start_hero_med start_hero_min start_hero_max < <(stats <"$TMP/start.hero")
 read -r rss_bare _ _ < <(stats <"$TMP/rss.bare")
 read -r rss_hero _ _ < <(stats <"$TMP/rss.hero")
+
+# ---------------------------------------------------------------- 1b. the other renderer, the fallback
+# wgpu forced (HERO_RENDERER), and the fallback path: OpenGL made unloadable, so glow
+# fails and wgpu draws in the same launch (what Remote Desktop gets).
+NO_GL=(MESA_LOADER_DRIVER_OVERRIDE=nonexistent LIBGL_DRIVERS_PATH=/nonexistent)
+say "== renderers: wgpu forced and the fallback path, $START_RUNS runs each (plus one warm-up)"
+for f in start.wgpu start.fallback rss.wgpu; do : >"$TMP/$f"; done
+for run in $(seq 0 "$START_RUNS"); do
+    launch env HERO_RENDERER=wgpu "$HERO"
+    sleep "$RSS_SETTLE"
+    rss=$(rss_kb "$APP")
+    if ((run == START_RUNS)); then idle_wgpu_form=$(idle_ms "$APP" "$IDLE_S"); fi
+    stop "$APP"
+    ((run > 0)) && echo "$APP_START_MS" >>"$TMP/start.wgpu" && echo "$rss" >>"$TMP/rss.wgpu"
+    launch env "${NO_GL[@]}" "$HERO"
+    stop "$APP"
+    ((run > 0)) && echo "$APP_START_MS" >>"$TMP/start.fallback"
+    ((run > 0)) && say "   run $run: wgpu $(tail -1 "$TMP/start.wgpu") ms, fallback $APP_START_MS ms"
+done
+read -r start_wgpu_med start_wgpu_min start_wgpu_max < <(stats <"$TMP/start.wgpu")
+read -r start_fb_med start_fb_min start_fb_max < <(stats <"$TMP/start.fallback")
+read -r rss_wgpu _ _ < <(stats <"$TMP/rss.wgpu")
 
 # ---------------------------------------------------------------- 3. idle, bare
 say "== idle: bare"
@@ -342,6 +365,10 @@ echo "1. start, process start to window mapped under Xvfb ($START_RUNS runs each
 echo "   bare        $start_bare_med ms [$start_bare_min-$start_bare_max]"
 echo "   hero-intake $start_hero_med ms [$start_hero_min-$start_hero_max]"
 echo "   ratio       ${r_start}x (target <= 1.2x)$(verdict "$(le "$r_start" 1.2)")"
+echo "1b. renderers (hero-intake): glow is the first choice (above)"
+echo "   wgpu forced (HERO_RENDERER=wgpu) $start_wgpu_med ms [$start_wgpu_min-$start_wgpu_max], $(ratio "$start_wgpu_med" "$start_bare_med")x the bare glow window; RSS $(calc '%.1f' "$rss_wgpu / 1024") MiB ($(ratio "$rss_wgpu" "$rss_bare")x)"
+echo "   fallback (OpenGL unloadable: glow fails, wgpu draws) $start_fb_med ms [$start_fb_min-$start_fb_max], $(ratio "$start_fb_med" "$start_bare_med")x"
+echo "   idle on wgpu, empty form, $IDLE_S s: $idle_wgpu_form ms ($(idle_pct "$idle_wgpu_form") %) (target 0)$(verdict "$(le "$idle_wgpu_form" "$TICK_MS")")"
 echo "2. memory, VmRSS ${RSS_SETTLE} s after the window appears (median)"
 echo "   bare        $(calc '%.1f' "$rss_bare / 1024") MiB"
 echo "   hero-intake $(calc '%.1f' "$rss_hero / 1024") MiB"
@@ -368,7 +395,8 @@ else
     echo "   in the app: skipped (--skip-latency)"
 fi
 echo "5. size (bytes; MB = 10^6)"
-echo "   hero-intake $size_hero ($(mb "$size_hero") MB) (target <= 15 MB)$(verdict "$(le "$size_hero" 15000000)")"
+echo "   hero-intake $size_hero ($(mb "$size_hero") MB), glow and wgpu (target <= 20 MB)$(verdict "$(le "$size_hero" 20000000)")"
+[[ -n $size_cli ]] && echo "   hero-intake-cli $size_cli ($(mb "$size_cli") MB), the console binary (same library)"
 echo "   bare        $size_bare ($(mb "$size_bare") MB)"
 if [[ -n $size_deb ]]; then
     echo "   .deb        $size_deb ($(mb "$size_deb") MB) $(basename "$deb"), built $(date -r "$deb" +%Y-%m-%dT%H:%M)"

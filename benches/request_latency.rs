@@ -80,7 +80,7 @@ fn main() {
         RetryPolicy::default(),
     )
     .unwrap();
-    let query = PatientQuery {
+    let query = PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(NHS).unwrap(),
         dob: DateOfBirth::parse(DOB, hero_intake::patient::today()).unwrap(),
     };

@@ -27,6 +27,8 @@ impl eframe::App for Bare {
 
 fn main() -> eframe::Result {
     let native = eframe::NativeOptions {
+        // The yardstick is the bare glow window (eframe's default is wgpu when built with it).
+        renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()
             .with_title("Bare")
             .with_app_id("bare")

@@ -62,7 +62,7 @@ $SUDO apt-get install -y --reinstall "$deb"
 
 step "installed files"
 dpkg -L hero-intake | sort
-for f in /usr/bin/hero-intake \
+for f in /usr/bin/hero-intake /usr/bin/hero-intake-cli \
          /usr/share/applications/hero-intake.desktop \
          /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml \
          /usr/share/doc/hero-intake/README.md \
@@ -78,6 +78,8 @@ step "checks"
 got=$(/usr/bin/hero-intake --version)
 echo "$got"
 [[ "$got" == "hero-intake $version" ]] || { echo "expected 'hero-intake $version'" >&2; exit 1; }
+got=$(/usr/bin/hero-intake-cli --version)
+[[ "$got" == "hero-intake-cli $version" ]] || { echo "expected 'hero-intake-cli $version', got '$got'" >&2; exit 1; }
 desktop-file-validate /usr/share/applications/hero-intake.desktop
 echo "desktop-file-validate: ok"
 appstreamcli validate --no-net /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml

@@ -8,12 +8,12 @@ use std::time::Instant;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use tokio::runtime::Handle;
 
-use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
+use crate::api::{Connection, HeroClient, RequestField, RetryPolicy, Timeouts};
 use crate::config::{
     BaseUrl, Environment, FileProblem, MachineSettings, Overrides, Resolved, Settings,
     SettingsFile, Source,
 };
-use crate::sandbox::{DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
+use crate::sandbox::{DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 use crate::state::{Command, Intake, Phase};
 use crate::ui::shift::{ShiftEntry, ShiftOutcome};
@@ -156,6 +156,8 @@ pub struct HeroIntakeApp {
     title_shown: String,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
+    /// Which renderer draws the window, for Settings (support staff ask).
+    renderer: String,
 }
 
 impl std::fmt::Debug for HeroIntakeApp {
@@ -170,9 +172,16 @@ impl HeroIntakeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         let ctx = cc.egui_ctx.clone();
         let waker: Waker = Arc::new(move || ctx.request_repaint());
-        let app = Self::with_waker(waker, options);
+        let mut app = Self::with_waker(waker, options);
+        app.renderer = renderer_in_use(cc);
+        tracing::info!(renderer = %app.renderer, "drawing the window");
         ui::apply_appearance(&cc.egui_ctx, &app.settings);
         app
+    }
+
+    /// The renderer Settings names.
+    pub fn renderer(&self) -> &str {
+        &self.renderer
     }
 
     pub fn with_waker(waker: Waker, options: AppOptions) -> Self {
@@ -221,6 +230,7 @@ impl HeroIntakeApp {
             close_now: false,
             title_shown: String::new(),
             starting_up: true,
+            renderer: "not known".to_owned(),
         };
         app.prepare_environment();
         if let Some(path) = options.initial_list {
@@ -540,8 +550,7 @@ impl HeroIntakeApp {
     fn after_result(&mut self) {
         let fields = self.intake.fields_to_correct();
         self.focus_request = match fields.first() {
-            Some(crate::api::RequestField::NhsNumber) => Some(ui::intake::nhs_field_id()),
-            Some(crate::api::RequestField::DateOfBirth) => Some(ui::intake::dob_field_id()),
+            Some(field) => Some(ui::intake::field_id(*field)),
             None if self.intake.is_editable() => Some(ui::intake::nhs_field_id()),
             None => None,
         };
@@ -641,6 +650,17 @@ impl HeroIntakeApp {
                     self.intake.nhs_text = patient.nhs_number.to_owned();
                     self.intake.dob_text = patient.dob.to_owned();
                     self.focus_request = Some(ui::intake::nhs_field_id());
+                }
+            }
+            Action::UseDemoNamedPatient(index) => {
+                if let Some(patient) = DEMO_NAMED_PATIENTS.get(index)
+                    && self.intake.next_patient()
+                {
+                    self.intake.dob_text = patient.dob.to_owned();
+                    self.intake.forename_text = patient.forename.to_owned();
+                    self.intake.surname_text = patient.surname.to_owned();
+                    self.intake.postcode_text = patient.postcode.to_owned();
+                    self.focus_request = Some(ui::intake::field_id(RequestField::Postcode));
                 }
             }
             Action::SetEnvironment(environment) => {
@@ -856,7 +876,7 @@ impl HeroIntakeApp {
         };
         Some(ShiftEntry {
             at: jiff::Zoned::now().strftime("%H:%M").to_string(),
-            masked_nhs_number: query.nhs_number.masked(),
+            masked_patient: query.masked(),
             outcome,
         })
     }
@@ -1095,6 +1115,7 @@ impl eframe::App for HeroIntakeApp {
                             key_saved,
                             overridden_by,
                             message: self.settings_message.as_ref(),
+                            renderer: &self.renderer,
                         },
                     ));
                 }
@@ -1156,8 +1177,6 @@ impl HeroIntakeApp {
                 RichText::new("DEMO: made-up patients only. Nothing here is sent to Hero, and results are not real.")
                     .strong(),
             );
-            actions.extend(ui::intake::demo_patients(ui));
-            ui.separator();
         }
         if let Some(problem) = &self.list_problem {
             ui::error_line(ui, problem);
@@ -1197,5 +1216,24 @@ impl HeroIntakeApp {
         {
             ui::error_line(ui, problem);
         }
+        // Below the form and the result, so both stay in view whatever the table's size.
+        if environment == Environment::Demo {
+            ui.separator();
+            actions.extend(ui::intake::demo_patients(ui));
+        }
+    }
+}
+
+/// "OpenGL (glow)" or "wgpu (Vulkan)": what eframe created for this window.
+fn renderer_in_use(cc: &eframe::CreationContext<'_>) -> String {
+    if cc.gl.is_some() {
+        return crate::renderer::label(crate::renderer::Renderer::Glow, None);
+    }
+    match &cc.wgpu_render_state {
+        Some(state) => {
+            let backend = format!("{:?}", state.adapter.get_info().backend);
+            crate::renderer::label(crate::renderer::Renderer::Wgpu, Some(&backend))
+        }
+        None => "not known".to_owned(),
     }
 }

@@ -36,8 +36,9 @@ use jiff::civil::Date;
 use thiserror::Error;
 
 use crate::api::types::Registration;
+use crate::demographics::{Demographics, NameError, NamePart, PersonName, Postcode, PostcodeError};
 use crate::patient::{
-    DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, TestNumbers,
+    DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, TestNumbers, Trace,
 };
 
 /// Most patients (data rows) one file may hold.
@@ -66,11 +67,37 @@ pub const DATE_OF_BIRTH_HEADERS: [&str; 5] = [
     "D.O.B.",
 ];
 
-/// The header row [`write_results`] writes.
-pub const RESULTS_HEADER: [&str; 8] = [
+/// Column names recognised for the forename, compared like [`NHS_NUMBER_HEADERS`].
+pub const FORENAME_HEADERS: [&str; 3] = ["Forename", "First name", "Given name"];
+
+/// Column names recognised for the surname, compared like [`NHS_NUMBER_HEADERS`].
+pub const SURNAME_HEADERS: [&str; 3] = ["Surname", "Last name", "Family name"];
+
+/// Column names recognised for the postcode, compared like [`NHS_NUMBER_HEADERS`].
+pub const POSTCODE_HEADERS: [&str; 2] = ["Postcode", "Post code"];
+
+/// The header row [`write_results`] writes for a list of NHS numbers.
+pub const RESULTS_HEADER: [&str; 9] = [
     "Row",
     "NHS number",
     "Date of birth",
+    "Trace",
+    "Outcome",
+    "Patient ID",
+    "Verification link",
+    "Cause",
+    "What to do",
+];
+
+/// The header row [`write_results`] writes when the list had names and postcodes.
+pub const RESULTS_HEADER_WITH_NAMES: [&str; 12] = [
+    "Row",
+    "NHS number",
+    "Date of birth",
+    "Forename",
+    "Surname",
+    "Postcode",
+    "Trace",
     "Outcome",
     "Patient ID",
     "Verification link",
@@ -114,8 +141,14 @@ pub enum ListError {
         "No column of NHS numbers was found: add a header row naming the columns \"NHS number\" and \"Date of birth\""
     )]
     NoRecognisableColumns,
-    #[error("The header row has no NHS number column: name that column \"NHS number\"")]
+    #[error(
+        "The header row has no NHS number column: name that column \"NHS number\" (or, to trace by name, add \"Forename\", \"Surname\" and \"Postcode\" columns)"
+    )]
     NoNhsNumberColumn,
+    #[error(
+        "The header row has no NHS number column, and to trace by name it also needs a {missing} column"
+    )]
+    IncompleteNameColumns { missing: String },
     #[error("The header row has no date of birth column: name that column \"Date of birth\"")]
     NoDateOfBirthColumnInHeader,
     #[error(
@@ -234,6 +267,10 @@ pub struct BatchRow {
     /// For showing and exporting: `1992-02-01` when it is a valid date of birth, else
     /// the cell as entered (trimmed; empty when the row has no such cell).
     pub date_of_birth: String,
+    /// For showing and exporting, like `nhs_number` (empty without such a column).
+    pub forename: String,
+    pub surname: String,
+    pub postcode: String,
 }
 
 impl fmt::Debug for BatchRow {
@@ -259,6 +296,14 @@ impl RowCounts {
     }
 }
 
+/// Where a list's names and postcodes are, 0-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameColumns {
+    pub forename: usize,
+    pub surname: usize,
+    pub postcode: usize,
+}
+
 /// A file read by [`read_list`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchList {
@@ -268,10 +313,13 @@ pub struct BatchList {
     pub had_header: bool,
     /// `UTF-8`, `windows-1252`, `UTF-16LE` or `UTF-16BE`.
     pub encoding_name: &'static str,
-    /// 0-based index of the column the NHS numbers were read from.
-    pub nhs_column: usize,
+    /// 0-based index of the column the NHS numbers were read from (None: a list of
+    /// names and postcodes only).
+    pub nhs_column: Option<usize>,
     /// 0-based index of the column the dates of birth were read from.
     pub dob_column: usize,
+    /// The forename, surname and postcode columns, when the header names all three.
+    pub name_columns: Option<NameColumns>,
     /// Excel's row numbers of the lines above the header row (a report's title, run
     /// date, blank lines): skipped, not patients.
     pub title_rows: Option<std::ops::RangeInclusive<usize>>,
@@ -348,17 +396,18 @@ pub fn read_list(
     };
     let title_rows = (header_index > 0).then(|| 1..=first.row - 1);
 
-    let (had_header, nhs_column, dob_column) = match header_columns(&first.cells) {
-        Some((nhs, dob)) => {
-            let nhs = nhs.ok_or(ListError::NoNhsNumberColumn)?;
-            let dob = dob.ok_or(ListError::NoDateOfBirthColumnInHeader)?;
-            (true, nhs, dob)
-        }
+    let (had_header, columns) = match header_columns(&first.cells) {
+        Some(named) => (true, named.columns()?),
         None => {
             let (nhs, dob) = sniff_columns(&records, today);
             let nhs = nhs.ok_or(ListError::NoRecognisableColumns)?;
             let dob = dob.ok_or(ListError::NoDateOfBirthColumn)?;
-            (false, nhs, dob)
+            let columns = Columns {
+                nhs: Some(nhs),
+                dob,
+                names: None,
+            };
+            (false, columns)
         }
     };
 
@@ -374,10 +423,6 @@ pub fn read_list(
         return Err(ListError::TooManyRows);
     }
 
-    let columns = Columns {
-        nhs: nhs_column,
-        dob: dob_column,
-    };
     let mut first_with_query: HashMap<PatientQuery, usize> = HashMap::new();
     let mut first_with_number: HashMap<NhsNumber, usize> = HashMap::new();
     let mut rows = Vec::with_capacity(data.len());
@@ -389,7 +434,9 @@ pub fn read_list(
             Ok(query) => {
                 if let Some(&first_row) = first_with_query.get(&query) {
                     RowCheck::Duplicate { first_row }
-                } else if let Some(&first_row) = first_with_number.get(&query.nhs_number) {
+                } else if let Some(&first_row) =
+                    query.nhs_number().and_then(|n| first_with_number.get(n))
+                {
                     RowCheck::Invalid {
                         reason: format!(
                             "same NHS number as row {first_row} with a different date of birth: check which is right (row {first_row} is sent)"
@@ -397,7 +444,9 @@ pub fn read_list(
                     }
                 } else {
                     first_with_query.insert(query.clone(), record.row);
-                    first_with_number.insert(query.nhs_number.clone(), record.row);
+                    if let Some(number) = query.nhs_number() {
+                        first_with_number.insert(number.clone(), record.row);
+                    }
                     RowCheck::Valid(query)
                 }
             }
@@ -407,6 +456,9 @@ pub fn read_list(
             outcome,
             nhs_number: checked.nhs_display,
             date_of_birth: checked.dob_display,
+            forename: checked.forename_display,
+            surname: checked.surname_display,
+            postcode: checked.postcode_display,
         });
     }
 
@@ -415,8 +467,9 @@ pub fn read_list(
         delimiter,
         had_header,
         encoding_name,
-        nhs_column,
-        dob_column,
+        nhs_column: columns.nhs,
+        dob_column: columns.dob,
+        name_columns: columns.names,
         title_rows,
         test_numbers,
     })
@@ -651,12 +704,63 @@ fn line_ends(bytes: &[u8], from: usize, to: usize) -> usize {
 enum Column {
     NhsNumber,
     DateOfBirth,
+    Forename,
+    Surname,
+    Postcode,
 }
 
 #[derive(Clone, Copy)]
 struct Columns {
-    nhs: usize,
+    nhs: Option<usize>,
     dob: usize,
+    names: Option<NameColumns>,
+}
+
+/// The first column a header row names for each field.
+#[derive(Default)]
+struct NamedColumns {
+    nhs: Option<usize>,
+    dob: Option<usize>,
+    forename: Option<usize>,
+    surname: Option<usize>,
+    postcode: Option<usize>,
+}
+
+impl NamedColumns {
+    /// A date of birth column, and an NHS number column or all three name columns.
+    fn columns(&self) -> Result<Columns, ListError> {
+        let names = match (self.forename, self.surname, self.postcode) {
+            (Some(forename), Some(surname), Some(postcode)) => Some(NameColumns {
+                forename,
+                surname,
+                postcode,
+            }),
+            _ => None,
+        };
+        if self.nhs.is_none() && names.is_none() {
+            let missing: Vec<&str> = [
+                (self.forename, "\"Forename\""),
+                (self.surname, "\"Surname\""),
+                (self.postcode, "\"Postcode\""),
+            ]
+            .iter()
+            .filter(|(column, _)| column.is_none())
+            .map(|(_, name)| *name)
+            .collect();
+            if missing.len() < 3 {
+                return Err(ListError::IncompleteNameColumns {
+                    missing: missing.join(" and "),
+                });
+            }
+            return Err(ListError::NoNhsNumberColumn);
+        }
+        let dob = self.dob.ok_or(ListError::NoDateOfBirthColumnInHeader)?;
+        Ok(Columns {
+            nhs: self.nhs,
+            dob,
+            names,
+        })
+    }
 }
 
 /// Lower-case letters and digits only, leaving out anything in brackets:
@@ -677,38 +781,39 @@ fn header_key(cell: &str) -> String {
 
 fn column_named(cell: &str) -> Option<Column> {
     let key = header_key(cell);
-    if NHS_NUMBER_HEADERS
+    let known: [(&[&str], Column); 5] = [
+        (&NHS_NUMBER_HEADERS, Column::NhsNumber),
+        (&DATE_OF_BIRTH_HEADERS, Column::DateOfBirth),
+        (&FORENAME_HEADERS, Column::Forename),
+        (&SURNAME_HEADERS, Column::Surname),
+        (&POSTCODE_HEADERS, Column::Postcode),
+    ];
+    known
         .iter()
-        .any(|name| header_key(name) == key)
-    {
-        Some(Column::NhsNumber)
-    } else if DATE_OF_BIRTH_HEADERS
-        .iter()
-        .any(|name| header_key(name) == key)
-    {
-        Some(Column::DateOfBirth)
-    } else {
-        None
-    }
+        .find(|(names, _)| names.iter().any(|name| header_key(name) == key))
+        .map(|(_, column)| *column)
 }
 
-/// For a header row (one with a known column name): the first NHS number and date of
-/// birth columns it names. None when no cell is a known name.
-fn header_columns(cells: &[String]) -> Option<(Option<usize>, Option<usize>)> {
-    let mut nhs = None;
-    let mut dob = None;
+/// For a header row (one with a known column name): the first column it names for
+/// each field. None when no cell is a known name.
+fn header_columns(cells: &[String]) -> Option<NamedColumns> {
+    let mut named = NamedColumns::default();
+    let mut any = false;
     for (index, cell) in cells.iter().enumerate() {
-        match column_named(cell) {
-            Some(Column::NhsNumber) => {
-                nhs.get_or_insert(index);
-            }
-            Some(Column::DateOfBirth) => {
-                dob.get_or_insert(index);
-            }
-            None => {}
-        }
+        let Some(column) = column_named(cell) else {
+            continue;
+        };
+        any = true;
+        let slot = match column {
+            Column::NhsNumber => &mut named.nhs,
+            Column::DateOfBirth => &mut named.dob,
+            Column::Forename => &mut named.forename,
+            Column::Surname => &mut named.surname,
+            Column::Postcode => &mut named.postcode,
+        };
+        slot.get_or_insert(index);
     }
-    (nhs.is_some() || dob.is_some()).then_some((nhs, dob))
+    any.then_some(named)
 }
 
 /// The cell's value: trimmed, and unwrapped from quotes after a space (see
@@ -802,6 +907,9 @@ struct CheckedRecord {
     query: Result<PatientQuery, String>,
     nhs_display: String,
     dob_display: String,
+    forename_display: String,
+    surname_display: String,
+    postcode_display: String,
 }
 
 /// `A`, `B`, … `Z`, `AA`: the column as Excel labels it.
@@ -859,54 +967,152 @@ fn check_record(
     test_numbers: TestNumbers,
     unrecognised_header: bool,
 ) -> CheckedRecord {
-    let nhs_cell = record.cells.get(columns.nhs).map(|c| cell_value(c));
-    let dob_cell = record.cells.get(columns.dob).map(|c| cell_value(c));
-    let nhs = nhs_cell.map(|value| nhs_problem(value, test_numbers));
-    let dob = dob_cell.map(|value| dob_problem(value, today));
-    let nhs_display = match (&nhs, nhs_cell) {
-        (Some(Ok(number)), _) => number.formatted(),
-        (_, cell) => cell.unwrap_or("").to_owned(),
+    let width = plural_columns(record.cells.len());
+    // A cell the row is too short to have is a problem of its own, naming the column.
+    let cell = |column: usize, what: &str| {
+        record
+            .cells
+            .get(column)
+            .map(|c| cell_value(c))
+            .ok_or_else(|| {
+                format!(
+                    "row has only {width}: no {what} (expected in column {})",
+                    column_letter(column)
+                )
+            })
     };
-    let dob_display = match (&dob, dob_cell) {
-        (Some(Ok(dob)), _) => dob.iso(),
-        (_, cell) => cell.unwrap_or("").to_owned(),
-    };
+    let nhs_cell = columns.nhs.map(|column| cell(column, "NHS number"));
+    let dob_cell = cell(columns.dob, "date of birth");
+    let nhs = nhs_cell
+        .clone()
+        .map(|c| c.and_then(|value| nhs_problem(value, test_numbers)));
+    let dob = dob_cell.clone().and_then(|value| dob_problem(value, today));
+    let names = columns
+        .names
+        .map(|n| NameCells::read(record, n.forename, n.surname, n.postcode));
 
+    let nhs_display = match (&nhs, &nhs_cell) {
+        (Some(Ok(number)), _) => number.formatted(),
+        (_, Some(Ok(value))) => (*value).to_owned(),
+        _ => String::new(),
+    };
+    let dob_display = match (&dob, &dob_cell) {
+        (Ok(dob), _) => dob.iso(),
+        (_, Ok(value)) => (*value).to_owned(),
+        _ => String::new(),
+    };
+    let [forename_display, surname_display, postcode_display] = names
+        .as_ref()
+        .map_or_else(Default::default, NameCells::shown);
+
+    let nhs_typed = matches!(&nhs_cell, Some(Ok(value)) if !value.is_empty());
+    let repeated_header = matches!(&nhs_cell, Some(Ok(value)) if column_named(value).is_some())
+        || names.as_ref().is_some_and(NameCells::is_header);
     let query = if record.unclosed_quote {
         Err("a quoted value on this line is never closed (a \" without its partner): the line may have been cut short".to_owned())
-    } else if nhs_cell.is_some_and(|cell| column_named(cell) == Some(Column::NhsNumber)) {
+    } else if repeated_header {
         Err("this is a repeated header row, not a patient".to_owned())
     } else if unrecognised_header {
         Err("this looks like a header row, but no column name was recognised: name the columns \"NHS number\" and \"Date of birth\"".to_owned())
     } else {
-        match (nhs, dob) {
-            (Some(Ok(nhs_number)), Some(Ok(dob))) => Ok(PatientQuery { nhs_number, dob }),
-            (nhs, dob) => {
-                let width = plural_columns(record.cells.len());
-                let missing = |what: &str, column: usize| {
-                    format!(
-                        "row has only {width}: no {what} (expected in column {})",
-                        column_letter(column)
-                    )
-                };
-                let problems: Vec<String> = [
-                    nhs.map_or_else(|| Err(missing("NHS number", columns.nhs)), |r| r.map(drop)),
-                    dob.map_or_else(
-                        || Err(missing("date of birth", columns.dob)),
-                        |r| r.map(drop),
-                    ),
-                ]
+        match (nhs, names) {
+            // A valid NHS number is always the trace used.
+            (Some(Ok(nhs_number)), _) => {
+                dob.map(|dob| PatientQuery::ByNhsNumber { nhs_number, dob })
+            }
+            (nhs, Some(names)) if names.any_typed() => match (names.query(dob), nhs) {
+                (Ok(query), _) => Ok(query),
+                // Say why the NHS number wasn't used, when one was there.
+                (Err(problems), Some(Err(nhs_problem))) if nhs_typed => Err(format!(
+                    "{nhs_problem}; and by name and postcode: {problems}"
+                )),
+                (Err(problems), _) => Err(problems),
+            },
+            (Some(Err(_)), Some(_)) if !nhs_typed => {
+                Err("no NHS number, and no name and postcode to trace by".to_owned())
+            }
+            (Some(Err(nhs_problem)), _) => Err([Err(nhs_problem), dob.map(drop)]
                 .into_iter()
                 .filter_map(Result::err)
-                .collect();
-                Err(problems.join("; "))
-            }
+                .collect::<Vec<_>>()
+                .join("; ")),
+            (None, _) => Err("missing forename, surname and postcode".to_owned()),
         }
     };
     CheckedRecord {
         query,
         nhs_display,
         dob_display,
+        forename_display,
+        surname_display,
+        postcode_display,
+    }
+}
+
+/// A row's forename, surname and postcode cells, as entered and as checked.
+struct NameCells<'a> {
+    entered: [&'a str; 3],
+    forename: Result<PersonName, NameError>,
+    surname: Result<PersonName, NameError>,
+    postcode: Result<Postcode, PostcodeError>,
+}
+
+impl<'a> NameCells<'a> {
+    /// Cells a short row doesn't have read as empty: the messages then ask for them.
+    fn read(record: &'a Record, forename: usize, surname: usize, postcode: usize) -> Self {
+        let entered = [forename, surname, postcode]
+            .map(|c| record.cells.get(c).map_or("", |v| cell_value(v)));
+        Self {
+            entered,
+            forename: PersonName::parse(entered[0], NamePart::Forename),
+            surname: PersonName::parse(entered[1], NamePart::Surname),
+            postcode: Postcode::parse(entered[2]),
+        }
+    }
+
+    fn any_typed(&self) -> bool {
+        self.entered.iter().any(|value| !value.is_empty())
+    }
+
+    fn is_header(&self) -> bool {
+        self.entered
+            .iter()
+            .any(|value| column_named(value).is_some())
+    }
+
+    /// As sent when valid, else as entered.
+    fn shown(&self) -> [String; 3] {
+        let or_entered =
+            |checked: Option<&str>, index: usize| checked.unwrap_or(self.entered[index]).to_owned();
+        [
+            or_entered(self.forename.as_ref().ok().map(PersonName::as_str), 0),
+            or_entered(self.surname.as_ref().ok().map(PersonName::as_str), 1),
+            or_entered(self.postcode.as_ref().ok().map(Postcode::as_str), 2),
+        ]
+    }
+
+    /// The demographics trace, or every problem with it.
+    fn query(self, dob: Result<DateOfBirth, String>) -> Result<PatientQuery, String> {
+        match (self.forename, self.surname, dob, self.postcode) {
+            (Ok(forename), Ok(surname), Ok(dob), Ok(postcode)) => {
+                Ok(PatientQuery::ByDemographics(Demographics {
+                    forename,
+                    surname,
+                    dob,
+                    postcode,
+                }))
+            }
+            (forename, surname, dob, postcode) => Err([
+                forename.map(drop).map_err(|e| e.to_string()),
+                surname.map(drop).map_err(|e| e.to_string()),
+                dob.map(drop),
+                postcode.map(drop).map_err(|e| e.to_string()),
+            ]
+            .into_iter()
+            .filter_map(Result::err)
+            .collect::<Vec<_>>()
+            .join("; ")),
+        }
     }
 }
 
@@ -956,6 +1162,12 @@ pub struct ResultRow {
     pub nhs_number: String,
     /// `1992-02-01` when it was valid, else as entered.
     pub dob_iso: String,
+    /// As sent when valid, else as entered; empty for a list without these columns.
+    pub forename: String,
+    pub surname: String,
+    pub postcode: String,
+    /// The trace the row was sent with (None: not sent).
+    pub trace: Option<Trace>,
     pub outcome: ResultOutcome,
     pub patient_id: Option<String>,
     pub login_url: Option<String>,
@@ -1025,7 +1237,7 @@ impl ResultRow {
             ),
             RowCheck::Duplicate { first_row } => (
                 ResultOutcome::Duplicate,
-                format!("Same NHS number and date of birth as row {first_row}"),
+                format!("Same patient details as row {first_row}"),
                 format!("Nothing: the patient is sent once, from row {first_row}"),
             ),
             RowCheck::Valid(_) => (
@@ -1038,6 +1250,10 @@ impl ResultRow {
             row_number: row.row_number,
             nhs_number: row.nhs_number.clone(),
             dob_iso: row.date_of_birth.clone(),
+            forename: row.forename.clone(),
+            surname: row.surname.clone(),
+            postcode: row.postcode.clone(),
+            trace: None,
             outcome,
             patient_id: None,
             login_url: None,
@@ -1047,10 +1263,25 @@ impl ResultRow {
     }
 
     fn for_query(row_number: usize, query: &PatientQuery) -> Self {
+        let (forename, surname, postcode) = match query {
+            PatientQuery::ByDemographics(d) => (
+                d.forename.as_str().to_owned(),
+                d.surname.as_str().to_owned(),
+                d.postcode.as_str().to_owned(),
+            ),
+            PatientQuery::ByNhsNumber { .. } => Default::default(),
+        };
         Self {
             row_number,
-            nhs_number: query.nhs_number.formatted(),
-            dob_iso: query.dob.iso(),
+            nhs_number: query
+                .nhs_number()
+                .map(NhsNumber::formatted)
+                .unwrap_or_default(),
+            dob_iso: query.dob().iso(),
+            forename,
+            surname,
+            postcode,
+            trace: Some(query.trace()),
             outcome: ResultOutcome::Failed,
             patient_id: None,
             login_url: None,
@@ -1061,15 +1292,16 @@ impl ResultRow {
 }
 
 /// The results file: UTF-8 with a byte-order mark (so Excel reads it as UTF-8),
-/// comma-separated, CRLF line ends, headed by [`RESULTS_HEADER`]. [`read_list`] reads
-/// it back (its "NHS number" and "Date of birth" columns).
+/// comma-separated, CRLF line ends, headed by [`RESULTS_HEADER`], or by
+/// [`RESULTS_HEADER_WITH_NAMES`] when any row has a name or postcode. [`read_list`]
+/// reads it back (its patient columns).
 ///
 /// Cells that Excel would take for a formula (starting `=`, `+`, `-`, `@`, tab or CR)
 /// get a leading `'`, so text from a server can't run as a formula.
 pub fn write_results(rows: &[ResultRow]) -> Vec<u8> {
     let mut bytes = UTF8_BOM.to_vec();
     if write_records(&mut bytes, rows).is_err() {
-        // Only I/O can fail (every record has the same 8 cells), and a Vec can't.
+        // Only I/O can fail (every record has as many cells as the header), and a Vec can't.
         unreachable!("writing the results to memory failed");
     }
     bytes
@@ -1079,20 +1311,29 @@ fn write_records(out: &mut Vec<u8>, rows: &[ResultRow]) -> csv::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    writer.write_record(RESULTS_HEADER)?;
+    let with_names = rows
+        .iter()
+        .any(|r| !(r.forename.is_empty() && r.surname.is_empty() && r.postcode.is_empty()));
+    if with_names {
+        writer.write_record(RESULTS_HEADER_WITH_NAMES)?;
+    } else {
+        writer.write_record(RESULTS_HEADER)?;
+    }
     for row in rows {
         let row_number = row.row_number.to_string();
-        let cells = [
-            row_number.as_str(),
-            &row.nhs_number,
-            &row.dob_iso,
-            row.outcome.label(),
-            row.patient_id.as_deref().unwrap_or(""),
-            row.login_url.as_deref().unwrap_or(""),
-            &row.cause,
-            &row.fix,
-        ];
-        writer.write_record(cells.map(neutralise_formula).iter().map(|c| c.as_bytes()))?;
+        let names = [row.forename.as_str(), &row.surname, &row.postcode];
+        let cells = [row_number.as_str(), &row.nhs_number, &row.dob_iso]
+            .into_iter()
+            .chain(names.into_iter().filter(|_| with_names))
+            .chain([
+                row.trace.map_or("", Trace::label),
+                row.outcome.label(),
+                row.patient_id.as_deref().unwrap_or(""),
+                row.login_url.as_deref().unwrap_or(""),
+                &row.cause,
+                &row.fix,
+            ]);
+        writer.write_record(cells.map(neutralise_formula).map(|c| c.into_owned()))?;
     }
     writer.flush()?;
     Ok(())

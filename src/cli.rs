@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::api::{ApiError, Connection, ErrorClass, HeroClient, Registration};
 use crate::config::{BaseUrl, Environment, Overrides, Resolved, SettingsFile, Source};
+use crate::demographics::{Demographics, NamePart, PersonName, Postcode};
 use crate::patient::{DateOfBirth, NhsNumber, PatientQuery};
 use crate::sandbox::{self, DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 use crate::secrets::{ApiKey, KeyStore, OsKeychain};
@@ -50,12 +51,25 @@ impl From<EnvironmentArg> for Environment {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Register one patient. Uses HERO_API_KEY, HERO_PRACTICE_GROUP_ID and HERO_BASE_URL
-    /// when set, otherwise the window's settings and keychain.
+    /// Register one patient, by NHS number or (without one) by name and postcode.
+    /// Uses HERO_API_KEY, HERO_PRACTICE_GROUP_ID and HERO_BASE_URL when set, otherwise
+    /// the window's settings and keychain.
     Register {
-        #[arg(long)]
-        nhs_number: String,
-        /// Date of birth: 01/02/1992 (day first) or 1992-02-01.
+        #[arg(
+            long,
+            required_unless_present_any = ["forename", "surname", "postcode"],
+            conflicts_with_all = ["forename", "surname", "postcode"]
+        )]
+        nhs_number: Option<String>,
+        /// Trace by name: the patient's forename (with --surname and --postcode).
+        #[arg(long, requires_all = ["surname", "postcode"])]
+        forename: Option<String>,
+        #[arg(long, requires_all = ["forename", "postcode"])]
+        surname: Option<String>,
+        /// Any UK postcode, in any case and spacing: ls14ap, LS1 4AP.
+        #[arg(long, requires_all = ["forename", "surname"])]
+        postcode: Option<String>,
+        /// Date of birth: 01/02/1992 (day first), 1 Feb 1992 or 1992-02-01.
         #[arg(long)]
         dob: String,
         /// Print one JSON object on stdout.
@@ -65,7 +79,7 @@ pub enum CliCommand {
         #[arg(long, value_enum)]
         environment: Option<EnvironmentArg>,
         /// Send a number whose check digit fails (not allowed on production).
-        #[arg(long)]
+        #[arg(long, requires = "nhs_number")]
         allow_bad_check_digit: bool,
     },
     /// Check the server address, API key and practice group ID without registering
@@ -76,8 +90,9 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Register every patient in a CSV list (NHS number and date of birth columns),
-    /// at the pace Hero allows. Running the same file again is safe.
+    /// Register every patient in a CSV list (NHS number and date of birth columns, or
+    /// forename, surname, date of birth and postcode), at the pace Hero allows. Running
+    /// the same file again is safe.
     Batch {
         file: std::path::PathBuf,
         /// Write the results (one row per line of the list) to this CSV file.
@@ -143,13 +158,25 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
     match command {
         CliCommand::Register {
             nhs_number,
+            forename,
+            surname,
+            postcode,
             dob,
             json,
             environment,
             allow_bad_check_digit,
         } => {
+            // clap has made sure it is exactly one of the two.
+            let patient = match (nhs_number, forename, surname, postcode) {
+                (Some(nhs_number), ..) => TypedPatient::NhsNumber(nhs_number),
+                (None, forename, surname, postcode) => TypedPatient::Names {
+                    forename: forename.unwrap_or_default(),
+                    surname: surname.unwrap_or_default(),
+                    postcode: postcode.unwrap_or_default(),
+                },
+            };
             let outcome = runtime.block_on(register(
-                &nhs_number,
+                &patient,
                 &dob,
                 environment.map(Environment::from),
                 allow_bad_check_digit,
@@ -287,7 +314,7 @@ async fn batch(
         Err(e) => {
             return usage_error(
                 &format!("The list can't be used: {e}"),
-                "Save it from Excel as CSV with NHS number and date of birth columns.",
+                "Save it from Excel as CSV with NHS number and date of birth columns (or Forename, Surname, Date of birth and Postcode).",
             );
         }
     };
@@ -440,8 +467,18 @@ fn print_outcome(outcome: &Outcome, as_json: bool) {
     }
 }
 
+/// What `register` was given to trace the patient by.
+enum TypedPatient {
+    NhsNumber(String),
+    Names {
+        forename: String,
+        surname: String,
+        postcode: String,
+    },
+}
+
 async fn register(
-    nhs_text: &str,
+    patient: &TypedPatient,
     dob_text: &str,
     environment: Option<Environment>,
     allow_bad_check_digit: bool,
@@ -457,30 +494,63 @@ async fn register(
             "Check the NHS number for a typing error.",
         );
     }
-    let nhs_number = if allow {
-        NhsNumber::parse_ignoring_check_digit(nhs_text, environment.test_numbers())
-    } else {
-        NhsNumber::parse_for(nhs_text, environment.test_numbers())
-    };
-    let nhs_number = match nhs_number {
-        Ok(n) => n,
-        Err(e) => {
-            return usage_error(
-                &format!("NHS number: {e}"),
-                "Correct the NHS number; nothing was sent.",
-            );
+    let dob = DateOfBirth::parse(dob_text, crate::patient::today()).map_err(|e| {
+        usage_error(
+            &format!("Date of birth: {e}"),
+            "Correct the date of birth; nothing was sent.",
+        )
+    });
+    let query = match patient {
+        TypedPatient::NhsNumber(nhs_text) => {
+            let nhs_number = if allow {
+                NhsNumber::parse_ignoring_check_digit(nhs_text, environment.test_numbers())
+            } else {
+                NhsNumber::parse_for(nhs_text, environment.test_numbers())
+            };
+            let nhs_number = match nhs_number {
+                Ok(n) => n,
+                Err(e) => {
+                    return usage_error(
+                        &format!("NHS number: {e}"),
+                        "Correct the NHS number; nothing was sent.",
+                    );
+                }
+            };
+            match dob {
+                Ok(dob) => PatientQuery::ByNhsNumber { nhs_number, dob },
+                Err(outcome) => return outcome,
+            }
+        }
+        TypedPatient::Names {
+            forename,
+            surname,
+            postcode,
+        } => {
+            let fix = |what: &str| format!("Correct the {what}; nothing was sent.");
+            let forename = match PersonName::parse(forename, NamePart::Forename) {
+                Ok(name) => name,
+                Err(e) => return usage_error(&e.to_string(), &fix("forename")),
+            };
+            let surname = match PersonName::parse(surname, NamePart::Surname) {
+                Ok(name) => name,
+                Err(e) => return usage_error(&e.to_string(), &fix("surname")),
+            };
+            let dob = match dob {
+                Ok(dob) => dob,
+                Err(outcome) => return outcome,
+            };
+            let postcode = match Postcode::parse(postcode) {
+                Ok(postcode) => postcode,
+                Err(e) => return usage_error(&e.to_string(), &fix("postcode")),
+            };
+            PatientQuery::ByDemographics(Demographics {
+                forename,
+                surname,
+                dob,
+                postcode,
+            })
         }
     };
-    let dob = match DateOfBirth::parse(dob_text, crate::patient::today()) {
-        Ok(d) => d,
-        Err(e) => {
-            return usage_error(
-                &format!("Date of birth: {e}"),
-                "Correct the date of birth; nothing was sent.",
-            );
-        }
-    };
-    let query = PatientQuery { nhs_number, dob };
 
     let connection = match resolve_connection(Some(environment)).await {
         Ok(c) => c,

@@ -7,6 +7,7 @@ use std::fmt;
 use jiff::civil::Date;
 use thiserror::Error;
 
+use crate::demographics::Demographics;
 use crate::text::{describe_char, strip_invisible};
 
 /// Oldest date of birth accepted, in years before today.
@@ -24,8 +25,7 @@ pub struct NhsNumber {
 }
 
 /// What to do when a number can never find a patient: said once, used by every message.
-const ASK_FOR_NHS_NUMBER: &str =
-    "ask the patient for their NHS number (it is on NHS letters and in the NHS App)";
+const ASK_FOR_NHS_NUMBER: &str = "ask the patient for their NHS number (it is on NHS letters and in the NHS App), or trace them by name and postcode";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NhsNumberError {
@@ -552,9 +552,64 @@ pub fn today() -> Date {
     jiff::Zoned::now().date()
 }
 
-/// What is sent to Hero for one patient.
+/// Which of `register_pds`'s two request variants a query uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Trace {
+    /// `{"nhs_number", "dob"}`.
+    NhsNumber,
+    /// `{"forename", "surname", "dob", "postcode"}`, for a patient who doesn't know
+    /// their NHS number.
+    Demographics,
+}
+
+impl Trace {
+    /// How the trace is named on screen and in results files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NhsNumber => "NHS number",
+            Self::Demographics => "Name and postcode",
+        }
+    }
+}
+
+/// What is sent to Hero for one patient: one trace or the other, never a mix.
+/// `Debug` is masked like its parts.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct PatientQuery {
-    pub nhs_number: NhsNumber,
-    pub dob: DateOfBirth,
+pub enum PatientQuery {
+    ByNhsNumber {
+        nhs_number: NhsNumber,
+        dob: DateOfBirth,
+    },
+    ByDemographics(Demographics),
+}
+
+impl PatientQuery {
+    pub fn trace(&self) -> Trace {
+        match self {
+            Self::ByNhsNumber { .. } => Trace::NhsNumber,
+            Self::ByDemographics(_) => Trace::Demographics,
+        }
+    }
+
+    pub fn dob(&self) -> DateOfBirth {
+        match self {
+            Self::ByNhsNumber { dob, .. } => *dob,
+            Self::ByDemographics(d) => d.dob,
+        }
+    }
+
+    pub fn nhs_number(&self) -> Option<&NhsNumber> {
+        match self {
+            Self::ByNhsNumber { nhs_number, .. } => Some(nhs_number),
+            Self::ByDemographics(_) => None,
+        }
+    }
+
+    /// Safe for logs and the shift list: `*** *** 0018` or `T. P. LS1 ***`.
+    pub fn masked(&self) -> String {
+        match self {
+            Self::ByNhsNumber { nhs_number, .. } => nhs_number.masked(),
+            Self::ByDemographics(d) => d.masked(),
+        }
+    }
 }

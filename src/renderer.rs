@@ -74,7 +74,8 @@ pub fn nothing_can_draw_message(failures: &[(Renderer, String)]) -> String {
         "Hero Intake can't draw its window on this computer's graphics.\n\
          IT can try: update the graphics driver, or start Hero Intake with \
          HERO_RENDERER=wgpu (or HERO_RENDERER=glow) set.\n\
-         The command line still works: run \"hero-intake --help\" in a terminal.",
+         The command line still works: run \"hero-intake-cli --help\" in a terminal \
+         (Command Prompt or PowerShell on Windows).",
     );
     if !failures.is_empty() {
         text.push_str("\n\nDetails for IT:");

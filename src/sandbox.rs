@@ -109,6 +109,50 @@ pub const DEMO_PATIENTS: [DemoPatient; 8] = [
     },
 ];
 
+/// A demo patient for the trace by name, date of birth and postcode.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoNamedPatient {
+    pub forename: &'static str,
+    pub surname: &'static str,
+    /// UK order, as typed: `01/02/1992`.
+    pub dob: &'static str,
+    pub dob_iso: &'static str,
+    pub postcode: &'static str,
+    pub outcome: DemoOutcome,
+    pub what_happens: &'static str,
+}
+
+/// Made-up names; the postcodes are real formats but these people are not.
+pub const DEMO_NAMED_PATIENTS: [DemoNamedPatient; 3] = [
+    DemoNamedPatient {
+        forename: "Sam",
+        surname: "Demoperson",
+        dob: "07/03/1988",
+        dob_iso: "1988-03-07",
+        postcode: "LS1 4AP",
+        outcome: DemoOutcome::Registered,
+        what_happens: "Registered: a patient ID comes back",
+    },
+    DemoNamedPatient {
+        forename: "Jo",
+        surname: "Sampleton",
+        dob: "12/08/1975",
+        dob_iso: "1975-08-12",
+        postcode: "ZZ99 3VZ",
+        outcome: DemoOutcome::VerificationRequired,
+        what_happens: "Identity check needed (no fixed abode postcode)",
+    },
+    DemoNamedPatient {
+        forename: "Robin",
+        surname: "Nomatch",
+        dob: "23/04/1960",
+        dob_iso: "1960-04-23",
+        postcode: "M1 1AE",
+        outcome: DemoOutcome::NotFound,
+        what_happens: "No single patient matches (404)",
+    },
+];
+
 #[derive(Debug, Clone, Copy)]
 pub struct SandboxOptions {
     pub slow_delay: Duration,
@@ -298,6 +342,18 @@ async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: S
     let Ok(request) = serde_json::from_str::<serde_json::Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "Body must be JSON");
     };
+    let demographics = ["forename", "surname", "postcode"]
+        .iter()
+        .any(|field| request.get(field).is_some());
+    if demographics && request.get("nhs_number").is_some() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Send either nhs_number and dob, or forename, surname, dob and postcode",
+        );
+    }
+    if demographics {
+        return register_by_demographics(&state, &request);
+    }
     let Some(nhs_number) = request.get("nhs_number").and_then(|v| v.as_str()) else {
         return bad_request("nhs_number", "string");
     };
@@ -357,6 +413,56 @@ async fn register_pds(State(state): State<AppState>, headers: HeaderMap, body: S
             tokio::time::sleep(state.options.slow_delay).await;
             registered()
         }
+    }
+}
+
+/// The trace by name: postcodes compared in their standard form, names in any case
+/// but spelled as sent (the real service matches names; it does not guess them).
+fn register_by_demographics(state: &AppState, request: &serde_json::Value) -> Response {
+    let text = |field: &str| request.get(field).and_then(|v| v.as_str()).map(str::trim);
+    let mut fields = [""; 3];
+    for (slot, field) in fields.iter_mut().zip(["forename", "surname", "postcode"]) {
+        match text(field) {
+            Some(value) if !value.is_empty() => *slot = value,
+            _ => return bad_request(field, "non-empty string"),
+        }
+    }
+    let [forename, surname, postcode] = fields;
+    let Some(dob) = text("dob") else {
+        return bad_request("dob", "string");
+    };
+    if jiff::civil::Date::strptime("%Y-%m-%d", dob).is_err() {
+        return bad_request("dob", "YYYY-MM-DD");
+    }
+    let Ok(postcode) = crate::demographics::Postcode::parse(postcode) else {
+        return bad_request("postcode", "UK postcode");
+    };
+    let key = format!(
+        "{}|{}|{dob}|{}",
+        forename.to_lowercase(),
+        surname.to_lowercase(),
+        postcode.as_str()
+    );
+    let registered = || Json(json!({ "patient_id": demo_patient_id(&key) })).into_response();
+    let same_name = |p: &&DemoNamedPatient| {
+        p.forename.to_lowercase() == forename.to_lowercase()
+            && p.surname.to_lowercase() == surname.to_lowercase()
+    };
+    let Some(patient) = DEMO_NAMED_PATIENTS.iter().find(same_name) else {
+        // Any other name registers, so trainees can type their own.
+        return registered();
+    };
+    if patient.dob_iso != dob || patient.postcode != postcode.as_str() {
+        return error(StatusCode::NOT_FOUND, "No single patient matched on PDS");
+    }
+    match patient.outcome {
+        DemoOutcome::VerificationRequired => Json(json!({
+            "message": "Patient must verify their identity before proceeding",
+            "login_url": format!("{}/verify/{}", state.base_url, demo_patient_id(&key)),
+        }))
+        .into_response(),
+        DemoOutcome::NotFound => error(StatusCode::NOT_FOUND, "No single patient matched on PDS"),
+        _ => registered(),
     }
 }
 

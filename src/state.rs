@@ -9,7 +9,11 @@ use jiff::civil::Date;
 
 use crate::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
 use crate::config::Environment;
-use crate::patient::{DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery};
+use crate::demographics::{Demographics, NameError, NamePart, PersonName, Postcode, PostcodeError};
+use crate::patient::{
+    DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, Trace,
+};
+use crate::text::strip_invisible;
 use crate::worker::RequestId;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,18 +48,32 @@ pub enum Phase {
     },
 }
 
-/// What the form thinks of each field right now.
+/// What the form thinks of each field right now, and which trace Enter sends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormCheck {
+    pub trace: Trace,
     pub nhs_number: Result<NhsNumber, NhsNumberError>,
     pub dob: Result<DateOfBirth, DateOfBirthError>,
+    pub forename: Result<PersonName, NameError>,
+    pub surname: Result<PersonName, NameError>,
+    pub postcode: Result<Postcode, PostcodeError>,
 }
 
 impl FormCheck {
+    /// The query Enter sends: the chosen trace's fields only, when all are valid.
     pub fn query(&self) -> Option<PatientQuery> {
-        Some(PatientQuery {
-            nhs_number: self.nhs_number.clone().ok()?,
-            dob: *self.dob.as_ref().ok()?,
+        let dob = *self.dob.as_ref().ok()?;
+        Some(match self.trace {
+            Trace::NhsNumber => PatientQuery::ByNhsNumber {
+                nhs_number: self.nhs_number.clone().ok()?,
+                dob,
+            },
+            Trace::Demographics => PatientQuery::ByDemographics(Demographics {
+                forename: self.forename.clone().ok()?,
+                surname: self.surname.clone().ok()?,
+                dob,
+                postcode: self.postcode.clone().ok()?,
+            }),
         })
     }
 }
@@ -90,6 +108,10 @@ impl fmt::Debug for Command {
 pub struct Intake {
     pub nhs_text: String,
     pub dob_text: String,
+    /// The demographics trace's fields, used when the NHS number is left empty.
+    pub forename_text: String,
+    pub surname_text: String,
+    pub postcode_text: String,
     /// The user confirmed sending a number whose check digit fails (not on production).
     pub send_despite_check_digit: bool,
     phase: Phase,
@@ -106,6 +128,9 @@ impl fmt::Debug for Intake {
         f.debug_struct("Intake")
             .field("nhs_text_chars", &self.nhs_text.chars().count())
             .field("dob_text_chars", &self.dob_text.chars().count())
+            .field("forename_text_chars", &self.forename_text.chars().count())
+            .field("surname_text_chars", &self.surname_text.chars().count())
+            .field("postcode_text_chars", &self.postcode_text.chars().count())
             .field("send_despite_check_digit", &self.send_despite_check_digit)
             .field("phase", &self.phase)
             .field("next_id", &self.next_id)
@@ -119,6 +144,9 @@ impl Default for Intake {
         Self {
             nhs_text: String::new(),
             dob_text: String::new(),
+            forename_text: String::new(),
+            surname_text: String::new(),
+            postcode_text: String::new(),
             send_despite_check_digit: false,
             phase: Phase::Editing { notice: None },
             next_id: 1,
@@ -163,6 +191,20 @@ impl Intake {
         )
     }
 
+    /// The trace Enter sends: by name and postcode once any of those fields is filled
+    /// and the NHS number is left empty; otherwise by NHS number.
+    pub fn trace(&self) -> Trace {
+        let filled = |text: &str| !strip_invisible(text).trim().is_empty();
+        let demographics_typed = [&self.forename_text, &self.surname_text, &self.postcode_text]
+            .iter()
+            .any(|text| filled(text));
+        if !filled(&self.nhs_text) && demographics_typed {
+            Trace::Demographics
+        } else {
+            Trace::NhsNumber
+        }
+    }
+
     pub fn check(&self, environment: Environment, today: Date) -> FormCheck {
         let nhs_number =
             if self.send_despite_check_digit && environment.allows_check_digit_override() {
@@ -171,8 +213,12 @@ impl Intake {
                 NhsNumber::parse_for(&self.nhs_text, environment.test_numbers())
             };
         FormCheck {
+            trace: self.trace(),
             nhs_number,
             dob: DateOfBirth::parse(&self.dob_text, today),
+            forename: PersonName::parse(&self.forename_text, NamePart::Forename),
+            surname: PersonName::parse(&self.surname_text, NamePart::Surname),
+            postcode: Postcode::parse(&self.postcode_text),
         }
     }
 

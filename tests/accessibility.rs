@@ -108,6 +108,100 @@ fn a_whole_intake_needs_only_the_keyboard() {
 }
 
 #[test]
+fn a_demographics_intake_needs_only_the_keyboard() {
+    use wiremock::matchers::body_json;
+    let fixture = Fixture::new();
+    let server = fixture.runtime.block_on(async {
+        let server = MockServer::start().await;
+        // Exactly the demographics variant, normalised: no nhs_number.
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(body_json(serde_json::json!({
+                "forename": "Sam",
+                "surname": "Demoperson",
+                "dob": "1988-03-07",
+                "postcode": "LS1 4AP"
+            })))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "5151"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    let mut keystrokes = 0;
+    let none = egui::Modifiers::NONE;
+    assert!(has_text(
+        &harness,
+        "Enter sends: a trace by NHS number and date of birth"
+    ));
+
+    // The NHS number left empty: Tab past it, then every field in screen order.
+    press(&mut harness, Key::Tab, none, &mut keystrokes);
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Date of birth")
+            .is_focused()
+    );
+    type_keys(&mut harness, "07031988", &mut keystrokes);
+    press(&mut harness, Key::Tab, none, &mut keystrokes);
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Forename")
+            .is_focused()
+    );
+    type_keys(&mut harness, "Sam", &mut keystrokes);
+    assert!(has_text(
+        &harness,
+        "Enter sends: a trace by name, date of birth and postcode"
+    ));
+    press(&mut harness, Key::Tab, none, &mut keystrokes);
+    type_keys(&mut harness, "Demoperson", &mut keystrokes);
+    press(&mut harness, Key::Tab, none, &mut keystrokes);
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Postcode")
+            .is_focused()
+    );
+    type_keys(&mut harness, "ls14ap", &mut keystrokes);
+    // The postcode is echoed in the form it is sent.
+    assert!(has_text(&harness, "LS1 4AP"));
+    press(&mut harness, Key::Enter, none, &mut keystrokes);
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Registered { .. })
+    });
+    harness.event(egui::Event::Key {
+        key: Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    keystrokes += 1;
+    assert_eq!(step_until_copied(&mut harness).as_deref(), Some("5151"));
+    // Tab, 8 digits, Tab, 3 letters, Tab, 10 letters, Tab, 6 characters, Enter, Ctrl+C.
+    assert_eq!(keystrokes, 33);
+    // The shift list shows the patient masked: initials and the outward code.
+    assert!(has_text(&harness, "S. D. LS1 ***"));
+
+    // Esc empties every field for the next patient.
+    press(&mut harness, Key::Escape, none, &mut keystrokes);
+    harness.step();
+    let intake = harness.state().intake();
+    assert!(intake.forename_text.is_empty() && intake.surname_text.is_empty());
+    assert!(intake.postcode_text.is_empty() && intake.dob_text.is_empty());
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "NHS number")
+            .is_focused()
+    );
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
 fn every_control_is_found_by_its_visible_label_and_role() {
     let fixture = Fixture::new();
     let server = registering_server(&fixture);

@@ -33,7 +33,7 @@ const SECRETS: [&str; 6] = [
 ];
 
 fn query() -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(NHS_NUMBER).unwrap(),
         dob: DateOfBirth::parse(DOB, today()).unwrap(),
     }
@@ -199,7 +199,13 @@ async fn bad_request_with_text_message_naming_no_field_blames_both() {
     let error = expect_err(
         register(ResponseTemplate::new(400).set_body_json(json!({"message": "Bad Request"}))).await,
     );
-    assert_eq!(error, ApiError::BadRequest { fields: vec![] });
+    // Nothing named: the fields this trace sent are the ones to check.
+    assert_eq!(
+        error,
+        ApiError::BadRequest {
+            fields: vec![RequestField::NhsNumber, RequestField::DateOfBirth]
+        }
+    );
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.class(), ErrorClass::Refused);
     assert_eq!(
@@ -232,7 +238,13 @@ async fn bad_request_with_non_json_body_is_still_bad_request() {
     let error = expect_err(
         register(ResponseTemplate::new(400).set_body_string("<html>Bad Request</html>")).await,
     );
-    assert_eq!(error, ApiError::BadRequest { fields: vec![] });
+    // Nothing named: the fields this trace sent are the ones to check.
+    assert_eq!(
+        error,
+        ApiError::BadRequest {
+            fields: vec![RequestField::NhsNumber, RequestField::DateOfBirth]
+        }
+    );
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.class(), ErrorClass::Refused);
 }
@@ -431,4 +443,174 @@ async fn ok_with_empty_login_url_is_empty_login_url() {
             problem: BodyProblem::EmptyLoginUrl
         }
     );
+}
+
+// ------------------------------------------------ the trace by name and postcode
+
+fn demographics_query() -> PatientQuery {
+    use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+    PatientQuery::ByDemographics(Demographics {
+        forename: PersonName::parse("  Zoë  Ann ", NamePart::Forename).unwrap(),
+        surname: PersonName::parse("O’Testperson", NamePart::Surname).unwrap(),
+        dob: DateOfBirth::parse(DOB, today()).unwrap(),
+        postcode: Postcode::parse("ls1  4ap").unwrap(),
+    })
+}
+
+/// Exactly the demographics variant's four fields: no `nhs_number`, nothing else.
+async fn serve_demographics_once(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .and(header("x-api-key", API_KEY))
+        .and(header("x-practice-group-id", PRACTICE_GROUP_ID))
+        .and(body_json(json!({
+            "forename": "Zoë Ann",
+            "surname": "O'Testperson",
+            "dob": DOB,
+            "postcode": "LS1 4AP"
+        })))
+        .respond_with(response)
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn the_demographics_trace_sends_exactly_its_four_fields() {
+    let server = serve_demographics_once(
+        ResponseTemplate::new(200).set_body_json(json!({"patient_id": "pat_42"})),
+    )
+    .await;
+    let registration = client(&server)
+        .register_pds(&demographics_query())
+        .await
+        .unwrap();
+    assert!(matches!(registration, Registration::Registered { .. }));
+    // The body as sent, read back from the server: no nhs_number key at all.
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let mut keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["dob", "forename", "postcode", "surname"]);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn the_demographics_trace_has_the_same_success_shapes() {
+    let server = serve_demographics_once(ResponseTemplate::new(200).set_body_json(json!({
+        "message": "Patient must verify their identity before proceeding",
+        "login_url": "https://login.example.test/verify/abc"
+    })))
+    .await;
+    let registration = client(&server)
+        .register_pds(&demographics_query())
+        .await
+        .unwrap();
+    assert!(matches!(
+        registration,
+        Registration::VerificationRequired { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_demographics_404_says_no_single_patient_matched() {
+    let server = serve_demographics_once(
+        ResponseTemplate::new(404).set_body_json(json!({"message": "Patient not found"})),
+    )
+    .await;
+    let error = client(&server)
+        .register_pds(&demographics_query())
+        .await
+        .unwrap_err();
+    assert_eq!(error, ApiError::NoSingleMatch);
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.class(), ErrorClass::Refused);
+    assert!(
+        error.cause().contains("No single patient"),
+        "{}",
+        error.cause()
+    );
+    let fix = error.fix();
+    for words in ["spelling", "date of birth", "postcode", "NHS number"] {
+        assert!(fix.contains(words), "{fix}");
+    }
+    assert_eq!(
+        error.fields_to_correct(),
+        vec![
+            RequestField::Forename,
+            RequestField::Surname,
+            RequestField::DateOfBirth,
+            RequestField::Postcode
+        ]
+    );
+    // The NHS number trace's 404 keeps its own wording.
+    assert_ne!(ApiError::NotFound.cause(), error.cause());
+}
+
+#[tokio::test]
+async fn a_demographics_400_names_the_field_from_its_path() {
+    let server = serve_demographics_once(ResponseTemplate::new(400).set_body_json(json!({
+        "message": [{"code": "invalid_string", "expected": "UK postcode", "path": ["postcode"]}]
+    })))
+    .await;
+    let error = client(&server)
+        .register_pds(&demographics_query())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ApiError::BadRequest {
+            fields: vec![RequestField::Postcode]
+        }
+    );
+    assert_eq!(
+        error.cause(),
+        "Hero says the postcode is missing or not in the right format (400)"
+    );
+    assert_eq!(
+        error.fix(),
+        "Check the postcode, then press Enter to send again."
+    );
+    // Naming no field: every field the trace sent is the one to check.
+    let server = serve_demographics_once(
+        ResponseTemplate::new(400).set_body_json(json!({"message": "Bad Request"})),
+    )
+    .await;
+    let error = client(&server)
+        .register_pds(&demographics_query())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.cause(),
+        "Hero says the forename, surname, date of birth or postcode is missing or not in the right format (400)"
+    );
+    for secret in ["Zoë", "Testperson", "LS1 4AP", DOB] {
+        assert!(!error.cause().contains(secret) && !error.fix().contains(secret));
+        assert!(!format!("{error:?}").contains(secret));
+    }
+}
+
+#[test]
+fn a_request_body_is_one_variant_or_the_other() {
+    use hero_intake::api::types::RegisterPdsRequest;
+    let by_name: RegisterPdsRequest = serde_json::from_value(json!({
+        "forename": "A", "surname": "B", "dob": DOB, "postcode": "LS1 4AP"
+    }))
+    .unwrap();
+    assert_eq!(by_name.trace(), hero_intake::patient::Trace::Demographics);
+    // A mix of the two is neither.
+    let mixed = serde_json::from_value::<RegisterPdsRequest>(json!({
+        "nhs_number": "999 000 0018", "forename": "A", "surname": "B", "dob": DOB, "postcode": "LS1 4AP"
+    }));
+    assert!(mixed.is_err());
+    // Debug shows only which variant it is.
+    let shown = format!("{:?}", RegisterPdsRequest::from(&demographics_query()));
+    assert_eq!(shown, "RegisterPdsRequest(Demographics)");
 }

@@ -30,7 +30,7 @@ fn data_file(name: &str) -> Vec<u8> {
 }
 
 fn query(nhs: &str, dob: &str) -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(nhs).unwrap(),
         dob: DateOfBirth::parse(dob, today()).unwrap(),
     }
@@ -109,7 +109,11 @@ fn every_listed_header_name_is_recognised() {
             let text = format!("{dob},{nhs}\n01/02/1992,9990000018\n");
             let list = read(&text);
             assert!(list.had_header, "{nhs} / {dob}");
-            assert_eq!((list.nhs_column, list.dob_column), (1, 0), "{nhs} / {dob}");
+            assert_eq!(
+                (list.nhs_column, list.dob_column),
+                (Some(1), 0),
+                "{nhs} / {dob}"
+            );
             assert_eq!(list.counts().valid, 1, "{nhs} / {dob}");
         }
     }
@@ -134,7 +138,7 @@ fn header_columns_are_found_anywhere_and_others_ignored() {
     let list = read(
         "Surname,Forename,D.O.B.,Practice,NHS No.,Phone\nTest,Alice,01/02/1992,Y00001,999 000 0018,07700 900000\n",
     );
-    assert_eq!((list.nhs_column, list.dob_column), (4, 2));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(4), 2));
     assert_eq!(
         list.valid_queries(),
         vec![(2, query("9990000018", "01/02/1992"))]
@@ -145,7 +149,7 @@ fn header_columns_are_found_anywhere_and_others_ignored() {
 fn no_header_uses_column_zero_and_one() {
     let list = read("9990000018,01/02/1992\n9990000026,15/07/1985\n");
     assert!(!list.had_header);
-    assert_eq!((list.nhs_column, list.dob_column), (0, 1));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(0), 1));
     assert_eq!(
         list.valid_queries(),
         vec![
@@ -161,7 +165,7 @@ fn no_header_sniffs_which_columns_hold_numbers_and_dates() {
         "Test Alice,1 High St,1992-02-01,999 000 0018\nExample Bob,2 Low Rd,15/07/1985,9990000026\nSample Carol,3 Mid Way,31/12/1950,999000003\n",
     );
     assert!(!list.had_header);
-    assert_eq!((list.nhs_column, list.dob_column), (3, 2));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(3), 2));
     assert_eq!(list.counts().valid, 2);
     assert_eq!(
         reason(row(&list, 3)),
@@ -273,7 +277,7 @@ fn quoted_fields_with_commas_quotes_and_line_breaks() {
     let list = read_list(&data_file("emis_style.csv"), today(), TestNumbers::Allowed).unwrap();
     assert!(list.had_header);
     assert_eq!(list.encoding_name, "UTF-8");
-    assert_eq!((list.nhs_column, list.dob_column), (4, 3));
+    assert_eq!((list.nhs_column, list.dob_column), (Some(4), 3));
     // Row 3's address spans two lines: Excel shows the next patient as row 4.
     assert_eq!(
         list.valid_queries(),
@@ -489,7 +493,7 @@ fn a_thousand_generated_rows_all_valid_in_order() {
     assert_eq!(queries.len(), 1000);
     for (i, ((row_number, q), nhs)) in queries.iter().zip(&numbers).enumerate() {
         assert_eq!(*row_number, i + 2);
-        assert_eq!(q.nhs_number, NhsNumber::parse(nhs).unwrap());
+        assert_eq!(q.nhs_number(), Some(&NhsNumber::parse(nhs).unwrap()));
     }
 }
 
@@ -633,12 +637,12 @@ fn results_file_is_utf8_bom_crlf_with_the_agreed_header() {
     let mut lines = text.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "Row,NHS number,Date of birth,Outcome,Patient ID,Verification link,Cause,What to do"
+        "Row,NHS number,Date of birth,Trace,Outcome,Patient ID,Verification link,Cause,What to do"
     );
     assert_eq!(RESULTS_HEADER.join(","), text.split("\r\n").next().unwrap());
     assert_eq!(
         lines.next().unwrap(),
-        "2,999 000 0018,1992-02-01,Registered,pid-2,,,"
+        "2,999 000 0018,1992-02-01,NHS number,Registered,pid-2,,,"
     );
     assert_eq!(lines.next(), Some(""));
     assert_eq!(lines.next(), None);
@@ -663,11 +667,11 @@ fn results_quote_commas_and_quotes_and_neutralise_formulas() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
         lines[1],
-        "2,999 000 0018,1992-02-01,Verification required,,\"https://example.invalid/v?a=1,b=2\",\"Verify, then \"\"log in\"\"\",Give the patient the verification link so they can confirm who they are"
+        "2,999 000 0018,1992-02-01,NHS number,Verification required,,\"https://example.invalid/v?a=1,b=2\",\"Verify, then \"\"log in\"\"\",Give the patient the verification link so they can confirm who they are"
     );
     assert_eq!(
         lines[2],
-        "3,999 000 0018,1992-02-01,Failed,,,\"'=HYPERLINK(\"\"http://evil.invalid\"\")\",'@SUM(A1)"
+        "3,999 000 0018,1992-02-01,NHS number,Failed,,,\"'=HYPERLINK(\"\"http://evil.invalid\"\")\",'@SUM(A1)"
     );
 }
 
@@ -719,7 +723,7 @@ fn export_round_trips_through_read_list() {
     let again = read_list(&exported, today(), TestNumbers::Allowed).unwrap();
     assert!(again.had_header);
     assert_eq!(again.delimiter, Delimiter::Comma);
-    assert_eq!((again.nhs_column, again.dob_column), (1, 2));
+    assert_eq!((again.nhs_column, again.dob_column), (Some(1), 2));
     let queries = |list: &BatchList| -> Vec<PatientQuery> {
         list.valid_queries().into_iter().map(|(_, q)| q).collect()
     };
@@ -886,7 +890,7 @@ fn month_name_dates_and_date_times_are_read_like_the_form_reads_them() {
     );
     // Without a header, such columns are still found.
     let sniffed = read("9990000018,01-Feb-1992\n9990000026,1985-07-15T00:00:00Z\n");
-    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (Some(0), 1));
     assert_eq!(sniffed.counts().valid, 2);
 }
 
@@ -919,6 +923,159 @@ fn numbers_that_reach_no_patient_are_invalid_rows_with_their_reason() {
         TestNumbers::Refused,
     )
     .unwrap();
-    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (0, 1));
+    assert_eq!((sniffed.nhs_column, sniffed.dob_column), (Some(0), 1));
     assert_eq!(sniffed.counts().invalid, 2);
+}
+
+// ------------------------------------------------ lists traced by name and postcode
+
+fn demographics(forename: &str, surname: &str, dob: &str, postcode: &str) -> PatientQuery {
+    use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+    PatientQuery::ByDemographics(Demographics {
+        forename: PersonName::parse(forename, NamePart::Forename).unwrap(),
+        surname: PersonName::parse(surname, NamePart::Surname).unwrap(),
+        dob: DateOfBirth::parse(dob, today()).unwrap(),
+        postcode: Postcode::parse(postcode).unwrap(),
+    })
+}
+
+#[test]
+fn a_list_of_names_and_postcodes_only_is_traced_by_name() {
+    let list = read(
+        "First name,Family name,DOB,Post code\nSam,Demoperson,07/03/1988,ls14ap\n Jo ,O’Sampleton,12-Aug-1975,ZZ99 3VZ\nRobin,,23/04/1960,M1 1AE\n",
+    );
+    assert!(list.had_header);
+    assert_eq!(list.nhs_column, None);
+    assert_eq!(
+        list.name_columns,
+        Some(hero_intake::batch::NameColumns {
+            forename: 0,
+            surname: 1,
+            postcode: 3
+        })
+    );
+    assert_eq!(
+        list.valid_queries(),
+        vec![
+            (
+                2,
+                demographics("Sam", "Demoperson", "07/03/1988", "LS1 4AP")
+            ),
+            (
+                3,
+                demographics("Jo", "O'Sampleton", "12/08/1975", "ZZ99 3VZ")
+            ),
+        ]
+    );
+    assert_eq!(reason(row(&list, 4)), "Enter the patient's surname");
+    // Shown as sent.
+    assert_eq!(row(&list, 3).surname, "O'Sampleton");
+    assert_eq!(row(&list, 2).postcode, "LS1 4AP");
+}
+
+#[test]
+fn a_mixed_list_uses_each_rows_nhs_number_when_valid_otherwise_its_names() {
+    let list = read(concat!(
+        "NHS number,Forename,Surname,Date of birth,Postcode\n",
+        "999 000 0018,Sam,Demoperson,01/02/1992,LS1 4AP\n", // NHS number wins
+        ",Jo,Sampleton,12/08/1975,ZZ99 3VZ\n",              // no number: by name
+        "999 000 001,Robin,Testperson,23/04/1960,M1 1AE\n", // bad number: by name
+        "999 000 001,,,23/04/1960,\n",                      // bad number, no names
+        ",,,23/04/1960,\n",                                 // neither
+        "999 000 001,Robin,,23/04/1960,M1 1AE\n",           // neither usable
+        ",Jo,Sampleton,12/08/1975,zz993vz\n",               // the same patient again
+    ));
+    assert_eq!(
+        list.valid_queries(),
+        vec![
+            (2, query("9990000018", "01/02/1992")),
+            (3, demographics("Jo", "Sampleton", "12/08/1975", "ZZ99 3VZ")),
+            (
+                4,
+                demographics("Robin", "Testperson", "23/04/1960", "M1 1AE")
+            ),
+        ]
+    );
+    assert_eq!(
+        reason(row(&list, 5)),
+        "NHS number: NHS number must be 10 digits — 9 entered"
+    );
+    assert_eq!(
+        reason(row(&list, 6)),
+        "no NHS number, and no name and postcode to trace by"
+    );
+    assert_eq!(
+        reason(row(&list, 7)),
+        "NHS number: NHS number must be 10 digits — 9 entered; and by name and postcode: Enter the patient's surname"
+    );
+    assert_eq!(row(&list, 8).outcome, RowCheck::Duplicate { first_row: 3 });
+    assert_eq!(
+        list.counts(),
+        RowCounts {
+            valid: 3,
+            invalid: 3,
+            duplicate: 1
+        }
+    );
+}
+
+#[test]
+fn name_columns_must_come_as_a_set_when_there_is_no_nhs_number_column() {
+    assert_eq!(
+        read_err(b"Forename,Surname,DOB\nSam,Demoperson,07/03/1988\n"),
+        ListError::IncompleteNameColumns {
+            missing: "\"Postcode\"".into()
+        }
+    );
+    assert_eq!(
+        read_err(b"Forename,DOB\nSam,07/03/1988\n").to_string(),
+        "The header row has no NHS number column, and to trace by name it also needs a \"Surname\" and \"Postcode\" column"
+    );
+    assert_eq!(
+        read_err(b"Name,DOB\nSam,07/03/1988\n"),
+        ListError::NoNhsNumberColumn
+    );
+    // With an NHS number column, a partial set of name columns is simply not used.
+    let list = read("NHS number,Forename,DOB\n9990000018,Sam,01/02/1992\n");
+    assert_eq!(list.name_columns, None);
+    assert_eq!(list.counts().valid, 1);
+}
+
+#[test]
+fn results_keep_the_name_columns_and_say_which_trace_each_row_used() {
+    let list = read(concat!(
+        "NHS number,Forename,Surname,Date of birth,Postcode\n",
+        "999 000 0018,,,01/02/1992,\n",
+        ",Jo,Sampleton,12/08/1975,zz993vz\n",
+        ",Robin,,23/04/1960,M1 1AE\n",
+    ));
+    let bytes = write_results(&sample_results(&list));
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        hero_intake::batch::RESULTS_HEADER_WITH_NAMES.join(",")
+    );
+    assert_eq!(
+        lines[0],
+        "Row,NHS number,Date of birth,Forename,Surname,Postcode,Trace,Outcome,Patient ID,Verification link,Cause,What to do"
+    );
+    assert!(
+        lines[1].starts_with("2,999 000 0018,1992-02-01,,,,NHS number,Registered,pid-2"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("3,,1975-08-12,Jo,Sampleton,ZZ99 3VZ,Name and postcode,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("4,,1960-04-23,Robin,,M1 1AE,,Invalid,"),
+        "{}",
+        lines[3]
+    );
+    // And the results read back as the same patients.
+    let again = read_list(&bytes, today(), TestNumbers::Allowed).unwrap();
+    assert_eq!(again.valid_queries(), list.valid_queries());
 }

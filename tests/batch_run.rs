@@ -224,7 +224,7 @@ fn the_batch_command_registers_a_list_and_writes_results() {
     let mut seen: Vec<String> = back
         .valid_queries()
         .iter()
-        .map(|(_, q)| q.nhs_number.formatted().replace(' ', ""))
+        .map(|(_, q)| q.nhs_number().unwrap().formatted().replace(' ', ""))
         .collect();
     seen.sort();
     assert_eq!(seen, numbers);

@@ -197,3 +197,31 @@ fn closing_the_window_during_a_run_asks_first() {
     ));
     assert!(harness.state().batch().unwrap().is_running());
 }
+
+#[test]
+fn a_list_traced_by_name_shows_each_patient_masked_and_registers_them() {
+    let (mut fixture, running) = fixture_with_list(0, 100.0);
+    let list = fixture.dir.path().join("names.csv");
+    std::fs::write(
+        &list,
+        "Forename,Surname,DOB,Postcode\r\nSam,Demoperson,07/03/1988,ls14ap\r\nRobin,,23/04/1960,M1 1AE\r\n",
+    )
+    .unwrap();
+    fixture.files.list = Some(list);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    assert!(has_text(
+        &harness,
+        "2 rows: 1 to send, 1 that can't be sent"
+    ));
+    // Initials and the postcode's first half; never the names themselves.
+    assert!(has_text(&harness, "S. D. LS1 ***"));
+    assert!(has_text(&harness, "R. * M1 ***"));
+    for name in ["Demoperson", "Robin", "LS1 4AP"] {
+        assert!(!has_text(&harness, name), "{name} on screen");
+    }
+    assert!(has_text(&harness, "Not sent: Enter the patient's surname"));
+    harness.get_by_label("Register 1 patient").click();
+    settle(&mut harness, |h| has_text(h, "Finished"));
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 1);
+}

@@ -308,3 +308,181 @@ fn numbers_that_reach_no_patient_exit_2_and_send_nothing() {
     // The same number on a test service (Custom, from HERO_BASE_URL) is sent as before.
     rt.block_on(server.verify());
 }
+
+#[test]
+fn register_by_name_sends_the_demographics_variant() {
+    let rt = runtime();
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(header("x-api-key", KEY))
+            .and(body_json(serde_json::json!({
+                "forename": "Zoë",
+                "surname": "O'Testperson",
+                "dob": "1985-07-14",
+                "postcode": "LS1 4AP"
+            })))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"patient_id": "70002"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--forename",
+            " Zoë ",
+            "--surname",
+            "O’Testperson",
+            "--dob",
+            "14 Jul 1985",
+            "--postcode",
+            "ls14ap",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"outcome": "registered", "patient_id": "70002"})
+    );
+    // Trace logging on: the names and postcode are masked in what was written.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for secret in ["Zoë", "Testperson", "LS1 4AP", "4AP", "1985-07-14", "70002"] {
+        assert!(!stderr.contains(secret), "stderr leaks {secret}");
+    }
+    assert!(stderr.contains("Z. O. LS1 ***"), "{stderr}");
+    rt.block_on(server.verify());
+}
+
+#[test]
+fn register_by_name_refuses_bad_details_and_mixed_or_missing_traces() {
+    let rt = runtime();
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server)
+            .await;
+        server
+    });
+    let names = |forename: &str, surname: &str, postcode: &str| {
+        let out = hero_intake(
+            &server.uri(),
+            &[
+                "register",
+                "--forename",
+                forename,
+                "--surname",
+                surname,
+                "--dob",
+                "14/07/1985",
+                "--postcode",
+                postcode,
+                "--json",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code(),
+            json["cause"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let (code, cause) = names("Sam3", "Demoperson", "LS1 4AP");
+    assert_eq!(code, Some(2));
+    assert!(cause.contains("remove \"3\""), "{cause}");
+    let (code, cause) = names("Sam", "Demoperson", "LS1 4A");
+    assert_eq!(code, Some(2));
+    assert!(cause.to_lowercase().contains("postcode"), "{cause}");
+    // Both kinds, or neither, or half of the names: usage errors, nothing sent.
+    for args in [
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--forename",
+            "Sam",
+            "--surname",
+            "D",
+            "--postcode",
+            "LS1 4AP",
+            "--dob",
+            "14/07/1985",
+        ][..],
+        &["register", "--dob", "14/07/1985"][..],
+        &["register", "--forename", "Sam", "--dob", "14/07/1985"][..],
+        &[
+            "register",
+            "--forename",
+            "Sam",
+            "--surname",
+            "D",
+            "--postcode",
+            "LS1 4AP",
+            "--dob",
+            "14/07/1985",
+            "--allow-bad-check-digit",
+        ][..],
+    ] {
+        let out = hero_intake(&server.uri(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    rt.block_on(server.verify());
+}
+
+/// The console binary (what cmd and PowerShell run on Windows): the same commands,
+/// output and exit codes as `hero-intake`, and no window without a command.
+#[test]
+fn the_console_binary_runs_the_same_commands() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70003"})),
+    );
+    let config = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hero-intake-cli"))
+            .args(args)
+            .env("HERO_BASE_URL", server.uri())
+            .env("HERO_API_KEY", KEY)
+            .env("HERO_PRACTICE_GROUP_ID", GROUP)
+            .env("XDG_CONFIG_HOME", config.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "register",
+        "--nhs-number",
+        "9990000026",
+        "--dob",
+        "14/07/1985",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["patient_id"], "70003");
+    let out = run(&[
+        "register",
+        "--nhs-number",
+        "999 000 001",
+        "--dob",
+        "14/07/1985",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    // Without a command it says what it is for, instead of opening a window.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("To open the window, run hero-intake"));
+    let help = run(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("hero-intake-cli"));
+    rt.block_on(server.verify());
+}

@@ -17,7 +17,7 @@ use hero_intake::secrets::ApiKey;
 use hero_intake::state::Phase;
 
 fn query(nhs: &str, dob: &str) -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse(nhs).unwrap(),
         dob: DateOfBirth::parse(dob, jiff::civil::date(2026, 11, 26)).unwrap(),
     }
@@ -199,10 +199,43 @@ fn the_window_shows_every_demo_outcome() {
             patient.nhs_number
         );
     }
+    for patient in hero_intake::sandbox::DEMO_NAMED_PATIENTS {
+        harness.key_press(egui::Key::Escape);
+        harness.step();
+        // Below the fold of the test window: pressed as a screen reader presses it.
+        let label = format!("Use {} {}", patient.forename, patient.surname);
+        harness.get_by_label(&label).click_accesskit();
+        harness.step();
+        assert_eq!(
+            harness.state().intake().trace(),
+            hero_intake::patient::Trace::Demographics
+        );
+        harness.key_press(egui::Key::Enter);
+        settle(&mut harness, |h| {
+            !h.state().intake().is_busy()
+                && !matches!(h.state().intake().phase(), Phase::Editing { .. })
+        });
+        let expected = match patient.outcome {
+            DemoOutcome::Registered => "Registered with Hero",
+            DemoOutcome::VerificationRequired => "Identity check needed",
+            DemoOutcome::NotFound => "No single patient",
+            _ => unreachable!(),
+        };
+        assert!(
+            has_text(&harness, expected),
+            "{}: expected {expected}",
+            patient.forename
+        );
+    }
     // The demo's verification page is the sandbox's own, on this computer: it opens.
     let opened = fixture.opener.opened();
-    assert_eq!(opened.len(), 1);
-    assert!(opened[0].starts_with("http://127.0.0.1:"), "{opened:?}");
+    assert_eq!(opened.len(), 2);
+    assert!(
+        opened
+            .iter()
+            .all(|url| url.starts_with("http://127.0.0.1:")),
+        "{opened:?}"
+    );
 }
 
 #[test]
@@ -223,4 +256,105 @@ fn after_try_the_demo_typing_goes_straight_into_the_nhs_number() {
     harness.event(egui::Event::Text("9990000018".into()));
     harness.step();
     assert_eq!(harness.state().intake().nhs_text, "9990000018");
+}
+
+#[tokio::test]
+async fn every_demo_patient_traced_by_name_has_its_documented_outcome() {
+    use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+    use hero_intake::sandbox::DEMO_NAMED_PATIENTS;
+    let running = sandbox::spawn(0, SandboxOptions::default()).await.unwrap();
+    let client = client(
+        running.base_url.clone(),
+        sandbox::DEMO_API_KEY,
+        sandbox::DEMO_PRACTICE_GROUP_ID,
+    );
+    let today = jiff::civil::date(2026, 11, 26);
+    // As typed at a desk: any case and spacing for the postcode, names in any case.
+    let query = |forename: &str, surname: &str, dob: &str, postcode: &str| {
+        PatientQuery::ByDemographics(Demographics {
+            forename: PersonName::parse(forename, NamePart::Forename).unwrap(),
+            surname: PersonName::parse(surname, NamePart::Surname).unwrap(),
+            dob: DateOfBirth::parse(dob, today).unwrap(),
+            postcode: Postcode::parse(postcode).unwrap(),
+        })
+    };
+    for patient in DEMO_NAMED_PATIENTS {
+        let typed_postcode = patient.postcode.to_lowercase().replace(' ', "");
+        let result = client
+            .register_pds(&query(
+                &patient.forename.to_uppercase(),
+                patient.surname,
+                patient.dob,
+                &typed_postcode,
+            ))
+            .await;
+        match patient.outcome {
+            DemoOutcome::Registered => {
+                let Ok(Registration::Registered { patient_id }) = result else {
+                    panic!("{}: {result:?}", patient.forename)
+                };
+                // The same patient, the same ID.
+                let again = client
+                    .register_pds(&query(
+                        patient.forename,
+                        patient.surname,
+                        patient.dob,
+                        patient.postcode,
+                    ))
+                    .await;
+                assert_eq!(again, Ok(Registration::Registered { patient_id }));
+            }
+            DemoOutcome::VerificationRequired => {
+                assert!(
+                    matches!(result, Ok(Registration::VerificationRequired { .. })),
+                    "{result:?}"
+                );
+            }
+            DemoOutcome::NotFound => assert_eq!(result, Err(ApiError::NoSingleMatch)),
+            other => panic!("no named demo patient has {other:?}"),
+        }
+        // Another postcode or date of birth is no match, as on PDS.
+        let elsewhere = client
+            .register_pds(&query(
+                patient.forename,
+                patient.surname,
+                patient.dob,
+                "ZZ99 9ZZ",
+            ))
+            .await;
+        assert_eq!(
+            elsewhere,
+            Err(ApiError::NoSingleMatch),
+            "{}",
+            patient.forename
+        );
+    }
+    // Anyone else registers, so trainees can type their own.
+    let other = client
+        .register_pds(&query("Trainee", "Madeupname", "01/01/1990", "LS1 4AP"))
+        .await;
+    assert!(
+        matches!(other, Ok(Registration::Registered { .. })),
+        "{other:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_refuses_a_body_mixing_the_two_variants() {
+    let running = sandbox::spawn(0, SandboxOptions::default()).await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "http://{}/v1/patients/register_pds",
+            running.address
+        ))
+        .header("x-api-key", sandbox::DEMO_API_KEY)
+        .header("x-practice-group-id", sandbox::DEMO_PRACTICE_GROUP_ID)
+        .json(&serde_json::json!({
+            "nhs_number": "999 000 0018", "dob": "1992-02-01",
+            "forename": "Sam", "surname": "Demoperson", "postcode": "LS1 4AP"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
 }

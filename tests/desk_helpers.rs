@@ -144,8 +144,8 @@ fn the_shift_list_keeps_this_shifts_patients_in_memory_newest_first() {
     assert!(has_text(&harness, "This shift (3)"));
     let shift = harness.state().shift();
     assert_eq!(shift.len(), 3);
-    assert_eq!(shift[0].masked_nhs_number, "*** *** 0018");
-    assert_eq!(shift[1].masked_nhs_number, "*** *** 0042");
+    assert_eq!(shift[0].masked_patient, "*** *** 0018");
+    assert_eq!(shift[1].masked_patient, "*** *** 0042");
     assert!(has_text(&harness, "Not registered: No patient was found"));
     assert!(has_text(&harness, "Identity check needed"));
 

@@ -27,7 +27,7 @@ const PATH: &str = "/v1/patients/register_pds";
 const BASE_DELAY: Duration = Duration::from_millis(10);
 
 fn query() -> PatientQuery {
-    PatientQuery {
+    PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse("9990000026").unwrap(),
         dob: DateOfBirth::parse("1992-02-01", today()).unwrap(),
     }

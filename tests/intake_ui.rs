@@ -585,3 +585,89 @@ fn a_long_message_beside_a_field_is_wrapped_inside_the_window() {
         "expected more than one line"
     );
 }
+
+#[test]
+fn the_demographics_form_names_each_problem_and_a_404_moves_focus_to_the_names() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    fixture.runtime.block_on(
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(body_json(serde_json::json!({
+                "forename": "Sam",
+                "surname": "Nomatchperson",
+                "dob": "1988-03-07",
+                "postcode": "LS1 4AP"
+            })))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .set_body_json(serde_json::json!({"message": "Not found"})),
+            )
+            .expect(1)
+            .mount(&server),
+    );
+    let mut harness = fixture.harness();
+    type_into(&mut harness, "Forename", "Sam3");
+    type_into(&mut harness, "Postcode", "LS1 4A");
+    type_into(&mut harness, "Date of birth", "07/03/1988");
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    // Each problem beside its own field; nothing sent.
+    assert!(has_text(
+        &harness,
+        "Forename can only have letters, spaces, hyphens and apostrophes: remove \"3\""
+    ));
+    assert!(has_text(&harness, "Enter the patient's surname"));
+    assert!(has_text(&harness, "postcode"));
+    assert!(matches!(
+        harness.state().intake().phase(),
+        Phase::Editing { .. }
+    ));
+
+    // Corrected, sent: the 404 is worded for a trace by name.
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    type_into(&mut harness, "Date of birth", "07/03/1988");
+    type_into(&mut harness, "Forename", "Sam");
+    type_into(&mut harness, "Surname", "Nomatchperson");
+    type_into(&mut harness, "Postcode", "LS1 4AP");
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Failed { .. })
+    });
+    assert!(has_text(
+        &harness,
+        "No single patient on the NHS Spine (PDS) matched this name, date of birth and postcode (404)"
+    ));
+    assert!(
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "Forename")
+            .is_focused()
+    );
+
+    // An NHS number typed as well: the names are marked as not sent.
+    type_into(&mut harness, "NHS number", "999 000 0018");
+    assert!(has_text(
+        &harness,
+        "Enter sends: a trace by NHS number and date of birth"
+    ));
+    assert!(has_text(&harness, "Not sent: an NHS number is entered"));
+    fixture.runtime.block_on(server.verify());
+}
+
+#[test]
+fn settings_say_which_renderer_draws_the_window_and_how_it_is_chosen() {
+    let fixture = Fixture::new();
+    let server = start_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    harness.step();
+    assert_eq!(harness.state().screen(), Screen::Settings);
+    let renderer = harness.state().renderer().to_owned();
+    assert!(has_text(
+        &harness,
+        &format!("Drawing with: {renderer} (IT can choose with HERO_RENDERER=glow or wgpu)")
+    ));
+}

@@ -13,7 +13,9 @@ use common::*;
 use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::config::{BaseUrl, Environment, Settings};
 use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
-use hero_intake::sandbox::{DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DemoOutcome};
+use hero_intake::sandbox::{
+    DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DemoOutcome,
+};
 use hero_intake::secrets::{ApiKey, KeyStore};
 use hero_intake::state::Phase;
 
@@ -92,11 +94,37 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
             dob.iso(),
             patient.dob.to_owned(),
         ]);
-        let result = runtime.block_on(client.register_pds(&PatientQuery {
+        let result = runtime.block_on(client.register_pds(&PatientQuery::ByNhsNumber {
             nhs_number: nhs,
             dob,
         }));
         match result {
+            Ok(Registration::Registered { patient_id }) => {
+                secrets.push(patient_id.as_str().to_owned())
+            }
+            Ok(Registration::VerificationRequired { login_url, .. }) => secrets.push(login_url),
+            Err(_) => {}
+        }
+    }
+
+    // The trace by name, every demo outcome.
+    for patient in DEMO_NAMED_PATIENTS {
+        use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+        let dob = DateOfBirth::parse(patient.dob, today).unwrap();
+        secrets.extend([
+            patient.forename.to_owned(),
+            patient.surname.to_owned(),
+            patient.postcode.to_owned(),
+            patient.postcode.replace(' ', ""),
+            dob.iso(),
+        ]);
+        let query = PatientQuery::ByDemographics(Demographics {
+            forename: PersonName::parse(patient.forename, NamePart::Forename).unwrap(),
+            surname: PersonName::parse(patient.surname, NamePart::Surname).unwrap(),
+            dob,
+            postcode: Postcode::parse(patient.postcode).unwrap(),
+        });
+        match runtime.block_on(client.register_pds(&query)) {
             Ok(Registration::Registered { patient_id }) => {
                 secrets.push(patient_id.as_str().to_owned())
             }
@@ -145,6 +173,19 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
         });
     }
 
+    // And one by name in the window.
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    let named = DEMO_NAMED_PATIENTS[0];
+    type_into(&mut harness, "Date of birth", named.dob);
+    type_into(&mut harness, "Forename", named.forename);
+    type_into(&mut harness, "Surname", named.surname);
+    type_into(&mut harness, "Postcode", named.postcode);
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness, |h| {
+        matches!(h.state().intake().phase(), Phase::Registered { .. })
+    });
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("TRACE"), "trace logging was on");
     assert!(
@@ -154,6 +195,10 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
     assert!(
         logs.contains("*** *** 0018"),
         "patients are referred to masked"
+    );
+    assert!(
+        logs.contains("S. D. LS1 ***"),
+        "so are patients traced by name"
     );
     for secret in secrets {
         assert!(!logs.contains(&secret), "the logs contain {secret:?}");

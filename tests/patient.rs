@@ -713,7 +713,7 @@ fn debug_never_contains_the_date() {
 
 #[test]
 fn patient_query_debug_hides_both_fields() {
-    let query = hero_intake::patient::PatientQuery {
+    let query = hero_intake::patient::PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse("9990000034").unwrap(),
         dob: DateOfBirth::parse("17/08/1975", today()).unwrap(),
     };

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use hero_intake::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
 use hero_intake::config::Environment;
-use hero_intake::patient::{DateOfBirth, NhsNumber, NhsNumberError};
+use hero_intake::patient::{DateOfBirth, NhsNumber, NhsNumberError, PatientQuery, Trace};
 use hero_intake::state::{Command, Intake, Phase, is_safe_login_url};
 use jiff::civil::{Date, date};
 
@@ -75,10 +75,13 @@ fn submitting_a_valid_form_sends_the_parsed_query() {
     let Some(Command::Register { id, query }) = command else {
         panic!("expected Register, got {command:?}");
     };
-    assert_eq!(query.nhs_number, NhsNumber::parse("9990000018").unwrap());
-    assert_eq!(query.nhs_number.formatted(), "999 000 0018");
     assert_eq!(
-        query.dob,
+        query.nhs_number(),
+        Some(&NhsNumber::parse("9990000018").unwrap())
+    );
+    assert_eq!(query.nhs_number().unwrap().formatted(), "999 000 0018");
+    assert_eq!(
+        query.dob(),
         DateOfBirth::parse("1992-02-01", today()).unwrap()
     );
     assert_eq!(intake.phase(), &Phase::Sending { id });
@@ -122,7 +125,7 @@ fn check_reports_each_field() {
     let intake = filled(NHS, DOB);
     let check = intake.check(ENV, today());
     let query = check.query().unwrap();
-    assert_eq!(query.dob.iso(), "1992-02-01");
+    assert_eq!(query.dob().iso(), "1992-02-01");
 }
 
 #[test]
@@ -231,7 +234,7 @@ fn after_cancel_the_form_can_be_sent_again() {
         panic!("resubmit after cancel should send");
     };
     assert_ne!(id, first);
-    assert_eq!(query.nhs_number.formatted(), "999 000 0018");
+    assert_eq!(query.nhs_number().unwrap().formatted(), "999 000 0018");
 }
 
 // ------------------------------------------------------------ stale results
@@ -667,7 +670,7 @@ fn request_ids_are_not_reused_after_next_patient() {
         first, second,
         "an old result must never match the new patient"
     );
-    assert_eq!(query.nhs_number.formatted(), "999 000 0026");
+    assert_eq!(query.nhs_number().unwrap().formatted(), "999 000 0026");
     assert_eq!(intake.on_finished(first, registered("pat_1")), None);
     assert_eq!(intake.phase(), &Phase::Sending { id: second });
 }
@@ -695,8 +698,8 @@ fn check_digit_override_works_on_staging_and_demo() {
         let Some(Command::Register { query, .. }) = intake.submit(env, today()) else {
             panic!("override should send on {env}");
         };
-        assert!(!query.nhs_number.check_digit_ok());
-        assert_eq!(query.nhs_number.formatted(), "400 000 0080");
+        assert!(!query.nhs_number().unwrap().check_digit_ok());
+        assert_eq!(query.nhs_number().unwrap().formatted(), "400 000 0080");
     }
 }
 
@@ -734,7 +737,7 @@ fn override_does_not_change_a_valid_number() {
     else {
         panic!();
     };
-    assert!(query.nhs_number.check_digit_ok());
+    assert!(query.nhs_number().unwrap().check_digit_ok());
 }
 
 // ------------------------------------------------------------------ privacy
@@ -807,5 +810,118 @@ fn numbers_outside_the_nhs_ranges_are_stopped_everywhere() {
             );
             assert_eq!(intake.submit(env, today()), None, "{nhs} on {env}");
         }
+    }
+}
+
+// ------------------------------------------------ the trace by name and postcode
+
+fn by_name(forename: &str, surname: &str, dob: &str, postcode: &str) -> Intake {
+    let mut intake = Intake::default();
+    intake.forename_text = forename.to_owned();
+    intake.surname_text = surname.to_owned();
+    intake.dob_text = dob.to_owned();
+    intake.postcode_text = postcode.to_owned();
+    intake
+}
+
+#[test]
+fn an_empty_nhs_number_with_names_sends_the_demographics_trace() {
+    let mut intake = by_name(" Sam ", "Demo  Person", DOB, "ls14ap");
+    assert_eq!(intake.trace(), Trace::Demographics);
+    let Some(Command::Register { query, .. }) = intake.submit(Environment::Staging, today()) else {
+        panic!("a complete demographics form is sent");
+    };
+    let PatientQuery::ByDemographics(d) = &query else {
+        panic!("expected the demographics trace, got {query:?}");
+    };
+    assert_eq!(d.forename.as_str(), "Sam");
+    assert_eq!(d.surname.as_str(), "Demo Person");
+    assert_eq!(d.postcode.as_str(), "LS1 4AP");
+    assert_eq!(d.dob.iso(), "1992-02-01");
+    assert_eq!(intake.last_sent(), Some(&query));
+}
+
+#[test]
+fn an_nhs_number_always_wins_and_the_names_are_not_sent() {
+    let mut intake = by_name("Sam", "Demoperson", DOB, "LS1 4AP");
+    intake.nhs_text = NHS.to_owned();
+    assert_eq!(intake.trace(), Trace::NhsNumber);
+    let Some(Command::Register { query, .. }) = intake.submit(Environment::Staging, today()) else {
+        panic!("sent by NHS number");
+    };
+    assert!(
+        matches!(query, PatientQuery::ByNhsNumber { .. }),
+        "{query:?}"
+    );
+    // Even an invalid NHS number keeps the NHS trace: nothing is sent by name instead.
+    let mut intake = by_name("Sam", "Demoperson", DOB, "LS1 4AP");
+    intake.nhs_text = "999 000 001".to_owned();
+    assert_eq!(intake.trace(), Trace::NhsNumber);
+    assert_eq!(intake.submit(Environment::Staging, today()), None);
+}
+
+#[test]
+fn an_empty_form_is_the_nhs_number_trace_and_invisible_text_is_empty() {
+    assert_eq!(Intake::default().trace(), Trace::NhsNumber);
+    let mut intake = by_name("Sam", "", "", "");
+    intake.nhs_text = "\u{200B} \u{00A0}".to_owned();
+    assert_eq!(intake.trace(), Trace::Demographics);
+}
+
+#[test]
+fn an_incomplete_demographics_form_is_not_sent_and_says_why_per_field() {
+    let table: [(Intake, &str); 5] = [
+        (by_name("Sam", "", DOB, "LS1 4AP"), "surname"),
+        (by_name("", "Demoperson", DOB, "LS1 4AP"), "forename"),
+        (by_name("Sam", "Demoperson", DOB, ""), "postcode"),
+        (by_name("Sam", "Demoperson", DOB, "LS1 4A"), "postcode"),
+        (by_name("Sam3", "Demoperson", DOB, "LS1 4AP"), "forename"),
+    ];
+    for (mut intake, field) in table {
+        let check = intake.check(Environment::Staging, today());
+        assert_eq!(check.trace, Trace::Demographics);
+        let problem = match field {
+            "forename" => check.forename.is_err(),
+            "surname" => check.surname.is_err(),
+            _ => check.postcode.is_err(),
+        };
+        assert!(problem, "{field}: {check:?}");
+        assert_eq!(
+            intake.submit(Environment::Staging, today()),
+            None,
+            "{field}"
+        );
+    }
+    // The date of birth is shared: a bad one stops this trace too.
+    let mut intake = by_name("Sam", "Demoperson", "31/02/1992", "LS1 4AP");
+    assert_eq!(intake.submit(Environment::Staging, today()), None);
+}
+
+#[test]
+fn next_patient_clears_every_field() {
+    let mut intake = by_name("Sam", "Demoperson", DOB, "LS1 4AP");
+    intake.nhs_text = NHS.to_owned();
+    assert!(intake.next_patient());
+    for text in [
+        &intake.nhs_text,
+        &intake.dob_text,
+        &intake.forename_text,
+        &intake.surname_text,
+        &intake.postcode_text,
+    ] {
+        assert!(text.is_empty());
+    }
+}
+
+#[test]
+fn debug_of_a_demographics_form_hides_names_and_postcode() {
+    let mut intake = by_name("Zebedee", "Testperson", DOB, "LS1 4AP");
+    let _ = intake.submit(Environment::Staging, today());
+    let shown = format!(
+        "{intake:?} {:?}",
+        intake.check(Environment::Staging, today())
+    );
+    for secret in ["Zebedee", "Testperson", "LS1 4AP", "4AP", "1992"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }

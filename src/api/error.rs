@@ -6,11 +6,13 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::types::{BodyProblem, RequestField};
+use crate::patient::Trace;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
     #[error(
-        "Hero says the NHS number or date of birth is missing or not in the right format (400)"
+        "Hero says the {} missing or not in the right format (400)",
+        fields_or(fields)
     )]
     BadRequest { fields: Vec<RequestField> },
     #[error("Hero did not accept the API key (401)")]
@@ -21,6 +23,10 @@ pub enum ApiError {
         "No patient was found on the NHS Spine (PDS) with this NHS number and date of birth (404)"
     )]
     NotFound,
+    #[error(
+        "No single patient on the NHS Spine (PDS) matched this name, date of birth and postcode (404)"
+    )]
+    NoSingleMatch,
     #[error(
         "Hero is busy (rate limit) and still said so after {attempts} attempts; nothing was registered"
     )]
@@ -84,6 +90,23 @@ fn describe_proxy(proxy: &str, problem: ProxyProblem) -> String {
     }
 }
 
+/// `NHS number or date of birth is`, `postcode is`: the fields as one phrase.
+fn fields_or(fields: &[RequestField]) -> String {
+    match fields {
+        [] => "patient's details are".to_owned(),
+        [one] => format!("{} is", one.label()),
+        [init @ .., last] => format!("{} or {} is", labels(init), last.label()),
+    }
+}
+
+fn labels(fields: &[RequestField]) -> String {
+    fields
+        .iter()
+        .map(|f| f.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -128,12 +151,18 @@ impl ApiError {
     /// What to do about it.
     pub fn fix(&self) -> String {
         match self {
-            Self::BadRequest { .. } => {
-                "Check the NHS number and date of birth, then press Enter to send again.".into()
+            Self::BadRequest { fields } => {
+                let fields = match fields.as_slice() {
+                    [] => "patient's details".to_owned(),
+                    [one] => one.label().to_owned(),
+                    [init @ .., last] => format!("{} and {}", labels(init), last.label()),
+                };
+                format!("Check the {fields}, then press Enter to send again.")
             }
             Self::Unauthorized => "Check the API key in Settings, and that it is the key for this environment (staging and production keys differ).".into(),
             Self::Forbidden => "Check the practice group ID in Settings matches the practice this key was issued for.".into(),
             Self::NotFound => "Confirm the NHS number and date of birth with the patient. If they are right, the patient may not be registered with the NHS.".into(),
+            Self::NoSingleMatch => "Check the spelling of both names, the date of birth and the postcode with the patient (the NHS may still have a previous address), or ask for their NHS number.".into(),
             Self::RateLimited { .. } => "Wait a minute, then press Enter to try again.".into(),
             Self::RateLimitWaitTooLong { .. } => "Try this patient again after that time.".into(),
             Self::ServerError { .. } => "Wait a few minutes, then press Enter to try again. If it keeps happening, contact Hero support.".into(),
@@ -158,7 +187,7 @@ impl ApiError {
             Self::BadRequest { .. } => Some(400),
             Self::Unauthorized => Some(401),
             Self::Forbidden => Some(403),
-            Self::NotFound => Some(404),
+            Self::NotFound | Self::NoSingleMatch => Some(404),
             Self::RateLimited { .. } | Self::RateLimitWaitTooLong { .. } => Some(429),
             Self::ServerError { status, .. } | Self::UnexpectedStatus { status } => Some(*status),
             _ => None,
@@ -167,9 +196,11 @@ impl ApiError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::BadRequest { .. } | Self::Unauthorized | Self::Forbidden | Self::NotFound => {
-                ErrorClass::Refused
-            }
+            Self::BadRequest { .. }
+            | Self::Unauthorized
+            | Self::Forbidden
+            | Self::NotFound
+            | Self::NoSingleMatch => ErrorClass::Refused,
             Self::UnexpectedStatus { status } if (400..500).contains(status) => ErrorClass::Refused,
             _ => ErrorClass::NoAnswer,
         }
@@ -182,7 +213,8 @@ impl ApiError {
                 vec![RequestField::NhsNumber, RequestField::DateOfBirth]
             }
             Self::BadRequest { fields } => fields.clone(),
-            Self::NotFound => vec![RequestField::NhsNumber, RequestField::DateOfBirth],
+            Self::NotFound => RequestField::sent_by(Trace::NhsNumber).to_vec(),
+            Self::NoSingleMatch => RequestField::sent_by(Trace::Demographics).to_vec(),
             _ => Vec::new(),
         }
     }

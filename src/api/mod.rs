@@ -15,7 +15,7 @@ pub use retry::RetryPolicy;
 pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 
 use crate::config::BaseUrl;
-use crate::patient::PatientQuery;
+use crate::patient::{PatientQuery, Trace};
 use crate::secrets::ApiKey;
 use types::{BodyProblem, RegisterPdsRequest};
 
@@ -154,7 +154,7 @@ impl HeroClient {
         let body = RegisterPdsRequest::from(query);
         let mut backoff = self.retry.backoff();
         let mut attempt = 1;
-        tracing::info!(nhs_number = %query.nhs_number.masked(), "registering patient");
+        tracing::info!(patient = %query.masked(), trace = ?query.trace(), "registering patient");
         loop {
             let started = Instant::now();
             let outcome = self.attempt(&body).await;
@@ -223,7 +223,7 @@ impl HeroClient {
         match status.as_u16() {
             200..=299 => Ok(types::parse_practice_group(&body)),
             404 => Err(ApiError::NotHeroApi),
-            _ => Err(interpret(status, None, &body)
+            _ => Err(interpret(status, None, &body, Trace::NhsNumber)
                 .err()
                 .map_or(ApiError::Internal, |f| f.error)),
         }
@@ -247,8 +247,8 @@ impl HeroClient {
         let status = response.status();
         let retry_after = retry_after(response.headers());
         tracing::debug!(status = status.as_u16(), "Hero answered");
-        let body = read_capped(response).await?;
-        interpret(status, retry_after, &body)
+        let answer = read_capped(response).await?;
+        interpret(status, retry_after, &answer, body.trace())
     }
 
     fn headers(&self) -> Result<HeaderMap, Failure> {
@@ -335,6 +335,7 @@ fn interpret(
     status: StatusCode,
     retry_after: Option<Duration>,
     body: &[u8],
+    trace: Trace,
 ) -> Result<Registration, Failure> {
     let code = status.as_u16();
     let error = match code {
@@ -343,12 +344,21 @@ fn interpret(
                 .map_err(|problem| Failure::final_(ApiError::BadResponse { problem }));
         }
         300..=399 => ApiError::Redirected,
-        400 => ApiError::BadRequest {
-            fields: types::blamed_fields(body),
-        },
+        400 => {
+            let blamed = types::blamed_fields(body);
+            let fields = if blamed.is_empty() {
+                types::RequestField::sent_by(trace).to_vec()
+            } else {
+                blamed
+            };
+            ApiError::BadRequest { fields }
+        }
         401 => ApiError::Unauthorized,
         403 => ApiError::Forbidden,
-        404 => ApiError::NotFound,
+        404 => match trace {
+            Trace::NhsNumber => ApiError::NotFound,
+            Trace::Demographics => ApiError::NoSingleMatch,
+        },
         429 => {
             return Err(Failure {
                 error: ApiError::RateLimited { attempts: 1 },

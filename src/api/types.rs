@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::patient::PatientQuery;
+use crate::patient::{PatientQuery, Trace};
 
 pub const REGISTER_PDS_PATH: &str = "/v1/patients/register_pds";
 /// "Retrieves information regarding the authenticated Practice Group" (Hero API index).
@@ -13,17 +13,60 @@ pub const ME_PATH: &str = "/v1/me";
 pub const API_KEY_HEADER: &str = "x-api-key";
 pub const PRACTICE_GROUP_HEADER: &str = "x-practice-group-id";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegisterPdsRequest {
+/// The body of `register_pds`: exactly one of the two variants' fields, never a mix
+/// (a body with both sets of fields, or extra ones, reads as neither).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RegisterPdsRequest {
+    NhsNumber(NhsNumberTrace),
+    Demographics(DemographicsTrace),
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NhsNumberTrace {
     pub nhs_number: String,
     pub dob: String,
 }
 
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemographicsTrace {
+    pub forename: String,
+    pub surname: String,
+    pub dob: String,
+    pub postcode: String,
+}
+
+impl RegisterPdsRequest {
+    pub fn trace(&self) -> Trace {
+        match self {
+            Self::NhsNumber(_) => Trace::NhsNumber,
+            Self::Demographics(_) => Trace::Demographics,
+        }
+    }
+}
+
+/// The body holds patient data: only which variant it is.
+impl fmt::Debug for RegisterPdsRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RegisterPdsRequest({:?})", self.trace())
+    }
+}
+
 impl From<&PatientQuery> for RegisterPdsRequest {
     fn from(query: &PatientQuery) -> Self {
-        Self {
-            nhs_number: query.nhs_number.formatted(),
-            dob: query.dob.iso(),
+        match query {
+            PatientQuery::ByNhsNumber { nhs_number, dob } => Self::NhsNumber(NhsNumberTrace {
+                nhs_number: nhs_number.formatted(),
+                dob: dob.iso(),
+            }),
+            PatientQuery::ByDemographics(d) => Self::Demographics(DemographicsTrace {
+                forename: d.forename.as_str().to_owned(),
+                surname: d.surname.as_str().to_owned(),
+                dob: d.dob.iso(),
+                postcode: d.postcode.as_str().to_owned(),
+            }),
         }
     }
 }
@@ -170,20 +213,17 @@ pub fn blamed_fields(body: &[u8]) -> Vec<RequestField> {
     match parsed.message {
         ErrorMessage::Text(text) => {
             let lower = text.to_ascii_lowercase();
-            if lower.contains("nhs") {
-                note(RequestField::NhsNumber);
-            }
-            if lower.contains("dob") || lower.contains("birth") {
-                note(RequestField::DateOfBirth);
+            for field in RequestField::ALL {
+                if field.words_in_text().iter().any(|w| lower.contains(w)) {
+                    note(field);
+                }
             }
         }
         ErrorMessage::Issues(issues) => {
             for issue in issues {
                 for part in issue.path {
-                    match part.as_str() {
-                        Some("nhs_number") => note(RequestField::NhsNumber),
-                        Some("dob") => note(RequestField::DateOfBirth),
-                        _ => {}
+                    if let Some(field) = part.as_str().and_then(RequestField::from_wire_name) {
+                        note(field);
                     }
                 }
             }
@@ -196,6 +236,69 @@ pub fn blamed_fields(body: &[u8]) -> Vec<RequestField> {
 pub enum RequestField {
     NhsNumber,
     DateOfBirth,
+    Forename,
+    Surname,
+    Postcode,
+}
+
+impl RequestField {
+    pub const ALL: [Self; 5] = [
+        Self::NhsNumber,
+        Self::DateOfBirth,
+        Self::Forename,
+        Self::Surname,
+        Self::Postcode,
+    ];
+
+    /// The field's name in the request body, and in a 400 answer's `path`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::NhsNumber => "nhs_number",
+            Self::DateOfBirth => "dob",
+            Self::Forename => "forename",
+            Self::Surname => "surname",
+            Self::Postcode => "postcode",
+        }
+    }
+
+    fn from_wire_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.wire_name() == name)
+    }
+
+    /// Words that name the field in a 400 answer's free-text message (lower case).
+    fn words_in_text(self) -> &'static [&'static str] {
+        match self {
+            Self::NhsNumber => &["nhs"],
+            Self::DateOfBirth => &["dob", "birth"],
+            Self::Forename => &["forename", "first name", "given name"],
+            Self::Surname => &["surname", "last name", "family name"],
+            Self::Postcode => &["postcode", "post code"],
+        }
+    }
+
+    /// How the field is named in messages: `date of birth`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NhsNumber => "NHS number",
+            Self::DateOfBirth => "date of birth",
+            Self::Forename => "forename",
+            Self::Surname => "surname",
+            Self::Postcode => "postcode",
+        }
+    }
+
+    /// The fields a trace sends.
+    pub fn sent_by(trace: Trace) -> &'static [Self] {
+        match trace {
+            Trace::NhsNumber => &[Self::NhsNumber, Self::DateOfBirth],
+            Trace::Demographics => &[
+                Self::Forename,
+                Self::Surname,
+                Self::DateOfBirth,
+                Self::Postcode,
+            ],
+        }
+    }
 }
 
 /// What `GET /v1/me` says about the practice group the key acts for. Hero documents

@@ -95,7 +95,26 @@ fn row_view<'a>(session: &'a BatchSession, row: &'a BatchRow) -> RowView<'a> {
 
 fn masked(row: &BatchRow) -> String {
     match &row.outcome {
-        RowCheck::Valid(query) => query.nhs_number.masked(),
+        RowCheck::Valid(query) => query.masked(),
+        // A row without an NHS number: initials and the postcode's first part, as sent.
+        _ if row.nhs_number.is_empty() && !(row.forename.is_empty() && row.surname.is_empty()) => {
+            let initial = |name: &str| {
+                name.chars()
+                    .find(|c| c.is_alphabetic())
+                    .map_or_else(|| "*".to_owned(), |c| format!("{c}."))
+            };
+            let outward = row
+                .postcode
+                .split(' ')
+                .next()
+                .filter(|_| row.postcode.contains(' '));
+            format!(
+                "{} {} {} ***",
+                initial(&row.forename),
+                initial(&row.surname),
+                outward.unwrap_or("***")
+            )
+        }
         _ => {
             let digits: String = row
                 .nhs_number
@@ -149,7 +168,11 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
         BatchStage::Preview => {
             ui.horizontal(|ui| {
                 let start = egui::Button::new(
-                    RichText::new(format!("Register {} patients", counts.valid)).size(18.0),
+                    RichText::new(match counts.valid {
+                        1 => "Register 1 patient".to_owned(),
+                        n => format!("Register {n} patients"),
+                    })
+                    .size(18.0),
                 );
                 if ui.add_enabled(counts.valid > 0, start).clicked() {
                     actions.push(Action::BatchStart);

@@ -1,12 +1,13 @@
-//! The NHS number and date of birth form.
+//! The intake form: NHS number and date of birth, or name, date of birth and postcode.
 
 use egui::{Id, Key, RichText, TextEdit};
 
 use super::{Action, OK_ICON, error_line, ok_color};
 use crate::api::RequestField;
 use crate::config::Environment;
-use crate::patient::NhsNumberError;
-use crate::sandbox::DEMO_PATIENTS;
+use crate::demographics::{NameError, PersonName};
+use crate::patient::{NhsNumberError, Trace};
+use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
 use crate::state::Intake;
 
 pub const NHS_FIELD_LABEL: &str = "NHS number";
@@ -15,12 +16,31 @@ pub const DOB_FIELD_LABEL: &str = "Date of birth";
 const FIELD_SIZE: [f32; 2] = [230.0, 34.0];
 const LABEL_SIZE: [f32; 2] = [130.0, 34.0];
 
+pub const FORENAME_FIELD_LABEL: &str = "Forename";
+pub const SURNAME_FIELD_LABEL: &str = "Surname";
+pub const POSTCODE_FIELD_LABEL: &str = "Postcode";
+
 pub fn nhs_field_id() -> Id {
-    Id::unique("nhs_number_field")
+    field_id(RequestField::NhsNumber)
 }
 
 pub fn dob_field_id() -> Id {
-    Id::unique("dob_field")
+    field_id(RequestField::DateOfBirth)
+}
+
+/// Each form field's widget id, for focus.
+pub fn field_id(field: RequestField) -> Id {
+    Id::unique(("intake_field", field.wire_name()))
+}
+
+fn field_label(field: RequestField) -> &'static str {
+    match field {
+        RequestField::NhsNumber => NHS_FIELD_LABEL,
+        RequestField::DateOfBirth => DOB_FIELD_LABEL,
+        RequestField::Forename => FORENAME_FIELD_LABEL,
+        RequestField::Surname => SURNAME_FIELD_LABEL,
+        RequestField::Postcode => POSTCODE_FIELD_LABEL,
+    }
 }
 
 pub struct FormView<'a> {
@@ -39,77 +59,106 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
     let editable = view.intake.is_editable();
     let check = view.intake.check(view.environment, view.today);
     let to_correct = view.intake.fields_to_correct();
-    let field_font = egui::TextStyle::Heading;
+    let by_nhs_number = check.trace == Trace::NhsNumber;
+    let show_error = |text: &str| !text.trim().is_empty() || view.show_all_errors;
+    let status_of = |text: &str, used: bool, result: Result<String, String>| match result {
+        _ if !used && !text.trim().is_empty() => FieldStatus::NotSent,
+        _ if !used => FieldStatus::Blank,
+        Ok(shown) => FieldStatus::Ok(shown),
+        Err(message) if show_error(text) => FieldStatus::Problem(message),
+        Err(_) => FieldStatus::Blank,
+    };
 
-    // Plain rows, not a Grid: a Grid hides its first frame, which would drop the focus.
-    ui.horizontal(|ui| {
-        let label = ui.add_sized(
-            LABEL_SIZE,
-            egui::Label::new(RichText::new(NHS_FIELD_LABEL).size(18.0)),
-        );
-        let nhs = ui.add_sized(
-            FIELD_SIZE,
-            TextEdit::singleline(&mut view.intake.nhs_text)
-                .id(nhs_field_id())
-                .font(field_font.clone())
-                .hint_text("e.g. 999 000 0018")
-                .interactive(editable),
-        );
-        let nhs = nhs.labelled_by(label.id);
-        let nhs_touched = !view.intake.nhs_text.trim().is_empty();
-        match &check.nhs_number {
-            Ok(number) if number.check_digit_ok() => {
-                ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", number.formatted()));
-            }
-            Ok(_) => {
-                error_line(
-                    ui,
-                    "Check digit doesn't match: sending anyway (test system)",
-                );
-            }
-            Err(e) if nhs_touched || view.show_all_errors => {
-                error_line(ui, &e.to_string());
-            }
-            Err(_) => {
-                ui.label("");
-            }
-        }
-        if to_correct.contains(&RequestField::NhsNumber) && editable {
-            nhs.highlight();
-        }
-    });
-    ui.add_space(6.0);
-    // Plain rows, not a Grid: a Grid hides its first frame, which would drop the focus.
-    ui.horizontal(|ui| {
-        let label = ui.add_sized(
-            LABEL_SIZE,
-            egui::Label::new(RichText::new(DOB_FIELD_LABEL).size(18.0)),
-        );
-        let dob = ui.add_sized(
-            FIELD_SIZE,
-            TextEdit::singleline(&mut view.intake.dob_text)
-                .id(dob_field_id())
-                .font(field_font)
-                .hint_text("dd/mm/yyyy")
-                .interactive(editable),
-        );
-        let dob = dob.labelled_by(label.id);
-        let dob_touched = !view.intake.dob_text.trim().is_empty();
-        match &check.dob {
-            Ok(date) => {
-                ui.colored_label(ok_color(ui), format!("{OK_ICON} {}", date.in_words()));
-            }
-            Err(e) if dob_touched || view.show_all_errors => {
-                error_line(ui, &e.to_string());
-            }
-            Err(_) => {
-                ui.label("");
-            }
-        }
-        if to_correct.contains(&RequestField::DateOfBirth) && editable {
-            dob.highlight();
-        }
-    });
+    let nhs_status = match &check.nhs_number {
+        Ok(number) if !number.check_digit_ok() => FieldStatus::Problem(
+            "Check digit doesn't match: sending anyway (test system)".to_owned(),
+        ),
+        result => status_of(
+            &view.intake.nhs_text,
+            by_nhs_number,
+            result
+                .as_ref()
+                .map(|n| n.formatted())
+                .map_err(ToString::to_string),
+        ),
+    };
+    let dob_status = status_of(
+        &view.intake.dob_text,
+        true,
+        check
+            .dob
+            .as_ref()
+            .map(|d| d.in_words())
+            .map_err(ToString::to_string),
+    );
+    let name_status = |text: &str, result: &Result<PersonName, NameError>| {
+        status_of(
+            text,
+            !by_nhs_number,
+            result
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .map_err(ToString::to_string),
+        )
+    };
+    let forename_status = name_status(&view.intake.forename_text, &check.forename);
+    let surname_status = name_status(&view.intake.surname_text, &check.surname);
+    let postcode_status = status_of(
+        &view.intake.postcode_text,
+        !by_nhs_number,
+        check
+            .postcode
+            .as_ref()
+            .map(|p| p.as_str().to_owned())
+            .map_err(ToString::to_string),
+    );
+
+    let row = |ui: &mut egui::Ui, field: Field<'_>, status: FieldStatus| {
+        field_row(ui, field, status, editable, &to_correct);
+    };
+    row(
+        ui,
+        Field::new(
+            RequestField::NhsNumber,
+            &mut view.intake.nhs_text,
+            "e.g. 999 000 0018",
+        ),
+        nhs_status,
+    );
+    row(
+        ui,
+        Field::new(
+            RequestField::DateOfBirth,
+            &mut view.intake.dob_text,
+            "dd/mm/yyyy",
+        ),
+        dob_status,
+    );
+    ui.add_space(4.0);
+    ui.label("No NHS number? Leave it empty and trace by name and postcode:");
+    row(
+        ui,
+        Field::new(
+            RequestField::Forename,
+            &mut view.intake.forename_text,
+            "as on NHS records",
+        ),
+        forename_status,
+    );
+    row(
+        ui,
+        Field::new(RequestField::Surname, &mut view.intake.surname_text, ""),
+        surname_status,
+    );
+    row(
+        ui,
+        Field::new(
+            RequestField::Postcode,
+            &mut view.intake.postcode_text,
+            "e.g. LS1 4AP",
+        ),
+        postcode_status,
+    );
 
     let check_digit_failed = matches!(&check.nhs_number, Err(e) if e.is_check_digit_failure())
         || view.intake.send_despite_check_digit;
@@ -129,6 +178,7 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
 
     ui.add_space(6.0);
     if editable {
+        ui.label(RichText::new(sends_line(check.trace)).strong());
         let can_send = check.query().is_some() && view.ready_to_send;
         let button = egui::Button::new(RichText::new("Register (Enter)").size(18.0))
             .min_size(egui::vec2(180.0, 36.0));
@@ -140,6 +190,78 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
         }
     }
     actions
+}
+
+/// Always on screen above the button, so it is clear which trace Enter sends.
+pub fn sends_line(trace: Trace) -> &'static str {
+    match trace {
+        Trace::NhsNumber => "Enter sends: a trace by NHS number and date of birth",
+        Trace::Demographics => "Enter sends: a trace by name, date of birth and postcode",
+    }
+}
+
+/// What a field's row says beside it.
+enum FieldStatus {
+    Ok(String),
+    Problem(String),
+    /// Typed, but the other trace is the one Enter sends.
+    NotSent,
+    Blank,
+}
+
+struct Field<'a> {
+    which: RequestField,
+    text: &'a mut String,
+    hint: &'static str,
+}
+
+impl<'a> Field<'a> {
+    fn new(which: RequestField, text: &'a mut String, hint: &'static str) -> Self {
+        Self { which, text, hint }
+    }
+}
+
+// Plain rows, not a Grid: a Grid hides its first frame, which would drop the focus.
+fn field_row(
+    ui: &mut egui::Ui,
+    field: Field<'_>,
+    status: FieldStatus,
+    editable: bool,
+    to_correct: &[RequestField],
+) {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            LABEL_SIZE,
+            egui::Label::new(RichText::new(field_label(field.which)).size(18.0)),
+        );
+        let input = ui.add_sized(
+            FIELD_SIZE,
+            TextEdit::singleline(field.text)
+                .id(field_id(field.which))
+                .font(egui::TextStyle::Heading)
+                .hint_text(field.hint)
+                .interactive(editable),
+        );
+        let input = input.labelled_by(label.id);
+        match status {
+            FieldStatus::Ok(shown) => {
+                ui.colored_label(ok_color(ui), format!("{OK_ICON} {shown}"));
+            }
+            FieldStatus::Problem(message) => {
+                error_line(ui, &message);
+            }
+            FieldStatus::NotSent => {
+                ui.weak("Not sent: an NHS number is entered");
+            }
+            FieldStatus::Blank => {
+                ui.label("");
+            }
+        }
+        if to_correct.contains(&field.which) && editable {
+            input.highlight();
+        }
+    });
+    ui.add_space(6.0);
 }
 
 /// The demo table: one click fills the form with a patient for each outcome.
@@ -167,6 +289,34 @@ pub fn demo_patients(ui: &mut egui::Ui) -> Option<Action> {
                             .clicked()
                         {
                             action = Some(Action::UseDemoPatient(index));
+                        }
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(4.0);
+            ui.label("Without an NHS number (leave it empty): trace by name and postcode");
+            egui::Grid::new("demo_named_patients")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    ui.strong("Name");
+                    ui.strong("Date of birth");
+                    ui.strong("Postcode");
+                    ui.strong("What happens");
+                    ui.label("");
+                    ui.end_row();
+                    for (index, patient) in DEMO_NAMED_PATIENTS.iter().enumerate() {
+                        let name = format!("{} {}", patient.forename, patient.surname);
+                        ui.label(&name);
+                        ui.monospace(patient.dob);
+                        ui.monospace(patient.postcode);
+                        ui.label(patient.what_happens);
+                        if ui
+                            .button(format!("Use {name}"))
+                            .on_hover_text("Fill the form with this demo patient")
+                            .clicked()
+                        {
+                            action = Some(Action::UseDemoNamedPatient(index));
                         }
                         ui.end_row();
                     }

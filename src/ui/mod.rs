@@ -25,6 +25,8 @@ pub enum Action {
     CloseSettings,
     TryDemo,
     UseDemoPatient(usize),
+    /// Fill the form with a demo patient for the trace by name and postcode.
+    UseDemoNamedPatient(usize),
     SetEnvironment(Environment),
     SaveKey,
     RemoveKey,

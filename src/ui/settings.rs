@@ -27,6 +27,8 @@ pub struct SettingsView<'a> {
     /// Set when the environment variables decide something here.
     pub overridden_by: Vec<&'static str>,
     pub message: Option<&'a Result<String, String>>,
+    /// The renderer drawing the window, e.g. "OpenGL (glow)".
+    pub renderer: &'a str,
 }
 
 pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
@@ -229,6 +231,10 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     ui.label(
         "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
     );
+    ui.label(format!(
+        "Drawing with: {} (IT can choose with HERO_RENDERER=glow or wgpu)",
+        view.renderer
+    ));
 
     ui.add_space(12.0);
     if ui.button(RichText::new("Done (Esc)").size(16.0)).clicked() {

@@ -17,13 +17,13 @@ pub struct ShiftEntry {
     /// Local time, `14:05`.
     pub at: String,
     /// `*** *** 0018`: enough to tell patients apart at the desk.
-    pub masked_nhs_number: String,
+    pub masked_patient: String,
     pub outcome: ShiftOutcome,
 }
 
 impl std::fmt::Debug for ShiftEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ShiftEntry({} {})", self.at, self.masked_nhs_number)
+        write!(f, "ShiftEntry({} {})", self.at, self.masked_patient)
     }
 }
 
@@ -70,7 +70,7 @@ pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry]) -> Vec<Action> {
 
 /// Two lines: when and who, then the outcome with its buttons.
 fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Action>) {
-    ui.label(RichText::new(format!("{}  {}", entry.at, entry.masked_nhs_number)).strong());
+    ui.label(RichText::new(format!("{}  {}", entry.at, entry.masked_patient)).strong());
     match &entry.outcome {
         ShiftOutcome::Registered { patient_id } => {
             ui.horizontal(|ui| {
