@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A structure check of main.wxs on Linux with msitools' wixl (the real MSI needs WiX on
 # Windows): builds an MSI from a copy without what wixl does not support (the
-# sys.BUILDARCH check, SetProperty, the WixUI dialogs), with a stand-in exe, then checks
+# sys.BUILDARCH check, SetProperty, Environment, the WixUI dialogs), with stand-in exes, then checks
 # the tables the silent install relies on. Needs: apt-get install wixl msitools.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,10 +14,11 @@ perl -0pe '
     s{<\?if \$\(sys\.BUILDARCH\).*?<\?endif \?>}{<?define PlatformProgramFilesFolder = "ProgramFiles64Folder" ?>}s;
     s{<SetProperty [^>]*/>}{}g;
     s{<UI>.*?</UI>}{}s;
+    s{<Environment\b[^>]*/>}{}gs;
     # wixl on Linux: forward slashes in file sources.
     s{(Source(?:File)?=\x27)([^\x27]*)}{my ($a, $b) = ($1, $2); $b =~ tr|\\\\|/|; "$a$b"}ge;
 ' packaging/windows/main.wxs >"$work/main.wxs"
-printf 'MZ stand-in\n' >"$work/hero-intake.exe"
+for exe in hero-intake.exe hero-intake-cli.exe; do printf 'MZ stand-in\n' >"$work/$exe"; done
 mkdir -p "$work/assets/icons"
 cp assets/icons/hero-intake.ico "$work/assets/icons/"
 # Relative paths: wixl resolves sources from the folder it runs in.
