@@ -58,7 +58,8 @@ trap cleanup EXIT
 
 step "install"
 # --reinstall: a rebuilt package with an unchanged version must still replace the files.
-$SUDO apt-get install -y --reinstall "$deb"
+# No recommends: zenity and the rest would stay behind on a machine reused for tests.
+$SUDO apt-get install -y --no-install-recommends --reinstall "$deb"
 
 step "installed files"
 dpkg -L hero-intake | sort

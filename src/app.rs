@@ -508,6 +508,15 @@ impl HeroIntakeApp {
                 {
                     return;
                 }
+                // Read while the environment changed (say, to Production): its rows were
+                // checked for the other one, so it is not offered for sending.
+                let environment = self.environment();
+                if list.test_numbers != environment.test_numbers() {
+                    self.list_problem = Some(format!(
+                        "The environment changed to {environment} while {name} was being read: open it again (Ctrl+O) so its rows are checked for {environment}. Nothing was sent."
+                    ));
+                    return;
+                }
                 self.list_problem = None;
                 self.batch = Some(ui::batch::BatchSession::new(name, list));
                 self.screen = Screen::Batch;

@@ -146,7 +146,7 @@ pub enum ListError {
     )]
     NoNhsNumberColumn,
     #[error(
-        "The header row has no NHS number column, and to trace by name it also needs a {missing} column"
+        "The header row has no NHS number column, and to trace by name it also needs {missing}"
     )]
     IncompleteNameColumns { missing: String },
     #[error("The header row has no date of birth column: name that column \"Date of birth\"")]
@@ -194,13 +194,26 @@ impl Delimiter {
     /// The most frequent of the three outside quotes on the first non-empty line that
     /// has any; comma when tied or when there is none.
     fn sniff(text: &str) -> Self {
-        // Title lines above a header often have no delimiter: the first line with one decides.
-        let [comma, semicolon, tab] = text
+        // Title lines above a header may hold any delimiter ("Patient list, Leeds"):
+        // a line naming a known column decides; else the first line with a delimiter.
+        let lines: Vec<&str> = text
             .split(['\r', '\n'])
             .filter(|line| !line.trim().is_empty())
             .take(MAX_TITLE_ROWS + 1)
-            .map(delimiter_counts)
-            .find(|counts| counts.iter().any(|&n| n > 0))
+            .collect();
+        let names_a_column = |line: &&&str| {
+            line.split([',', ';', '\t'])
+                .any(|cell| column_named(cell.trim().trim_matches('"')).is_some())
+        };
+        let [comma, semicolon, tab] = lines
+            .iter()
+            .find(names_a_column)
+            .or_else(|| {
+                lines
+                    .iter()
+                    .find(|line| delimiter_counts(line).iter().any(|&n| n > 0))
+            })
+            .map(|line| delimiter_counts(line))
             .unwrap_or_default();
         if semicolon > comma && semicolon >= tab {
             Self::Semicolon
@@ -748,9 +761,11 @@ impl NamedColumns {
             .map(|(_, name)| *name)
             .collect();
             if missing.len() < 3 {
-                return Err(ListError::IncompleteNameColumns {
-                    missing: missing.join(" and "),
-                });
+                let missing = match missing.as_slice() {
+                    [one] => format!("a {one} column"),
+                    more => format!("{} columns", more.join(" and ")),
+                };
+                return Err(ListError::IncompleteNameColumns { missing });
             }
             return Err(ListError::NoNhsNumberColumn);
         }
@@ -1259,6 +1274,19 @@ impl ResultRow {
             login_url: None,
             cause,
             fix,
+        }
+    }
+
+    /// The patient columns as the list had them (as sent when valid, else as entered),
+    /// so a results file keeps every column it read, whichever trace was used.
+    pub fn with_cells_of(self, row: &BatchRow) -> Self {
+        Self {
+            nhs_number: row.nhs_number.clone(),
+            dob_iso: row.date_of_birth.clone(),
+            forename: row.forename.clone(),
+            surname: row.surname.clone(),
+            postcode: row.postcode.clone(),
+            ..self
         }
     }
 

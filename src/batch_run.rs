@@ -374,10 +374,11 @@ pub fn result_rows(
         .iter()
         .map(|row| match (&row.outcome, results.get(&row.row_number)) {
             (RowCheck::Valid(query), Some(Ok(registration))) => {
-                ResultRow::registered(row.row_number, query, registration)
+                ResultRow::registered(row.row_number, query, registration).with_cells_of(row)
             }
             (RowCheck::Valid(query), Some(Err(error))) => {
                 ResultRow::failed(row.row_number, query, error.cause(), error.fix())
+                    .with_cells_of(row)
             }
             _ => ResultRow::unsent(row),
         })

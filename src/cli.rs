@@ -17,7 +17,8 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_REFUSED: u8 = 3;
 pub const EXIT_NO_ANSWER: u8 = 4;
 
-#[derive(Debug, Parser)]
+// No `Debug`: the arguments hold patient details.
+#[derive(Parser)]
 #[command(
     name = "hero-intake",
     version,
@@ -49,7 +50,7 @@ impl From<EnvironmentArg> for Environment {
     }
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum CliCommand {
     /// Register one patient, by NHS number or (without one) by name and postcode.
     /// Uses HERO_API_KEY, HERO_PRACTICE_GROUP_ID and HERO_BASE_URL when set, otherwise
@@ -336,54 +337,66 @@ async fn batch(
             let _ = writeln!(err, "  row {}: {reason}", row.row_number);
         }
     }
-    let client = match single_attempt_client(Some(environment)).await {
-        Ok(c) => c,
-        Err(outcome) => return outcome,
-    };
-
-    let valid = list.valid_queries();
-    let row_numbers: Vec<usize> = valid.iter().map(|(row, _)| *row).collect();
-    let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(queries.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
     let results: Arc<Mutex<HashMap<usize, Result<Registration, ApiError>>>> = Arc::default();
-    let control = BatchControl::default();
-    let ctrl_c = control.clone();
-    let stop_on_ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            ctrl_c.cancel();
+    // Nothing sendable: no connection is made (no key needed, no demo server started).
+    let summary = if counts.valid == 0 {
+        crate::batch_run::BatchSummary {
+            done: 0,
+            total: 0,
+            elapsed: std::time::Duration::ZERO,
+            rate_limited: 0,
+            cancelled: false,
         }
-    });
-    let (sink, progress_bar) = (results.clone(), bar.clone());
-    let summary = run_batch(client, queries, control, move |update| match update {
-        BatchUpdate::Row { index, result } => {
-            sink.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(row_numbers[index], result);
-        }
-        BatchUpdate::Progress(p) => {
-            progress_bar.set_position(p.done as u64);
-            if p.rate_limited > 0 {
-                progress_bar.set_message(format!(
-                    "(Hero asked to slow down {} times)",
-                    p.rate_limited
-                ));
+    } else {
+        let client = match single_attempt_client(Some(environment)).await {
+            Ok(c) => c,
+            Err(outcome) => return outcome,
+        };
+
+        let valid = list.valid_queries();
+        let row_numbers: Vec<usize> = valid.iter().map(|(row, _)| *row).collect();
+        let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(queries.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let control = BatchControl::default();
+        let ctrl_c = control.clone();
+        let stop_on_ctrl_c = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                ctrl_c.cancel();
             }
-        }
-    })
-    .await;
-    stop_on_ctrl_c.abort();
-    bar.finish_and_clear();
+        });
+        let (sink, progress_bar) = (results.clone(), bar.clone());
+        let summary = run_batch(client, queries, control, move |update| match update {
+            BatchUpdate::Row { index, result } => {
+                sink.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(row_numbers[index], result);
+            }
+            BatchUpdate::Progress(p) => {
+                progress_bar.set_position(p.done as u64);
+                if p.rate_limited > 0 {
+                    progress_bar.set_message(format!(
+                        "(Hero asked to slow down {} times)",
+                        p.rate_limited
+                    ));
+                }
+            }
+        })
+        .await;
+        stop_on_ctrl_c.abort();
+        bar.finish_and_clear();
+        summary
+    };
 
     let results = results.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let rows = result_rows(&list, &results);

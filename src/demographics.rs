@@ -139,6 +139,8 @@ pub enum PostcodeError {
     BadInward,
     #[error("That isn't a UK postcode: the part before the space should look like LS1, M1 or SW1A")]
     BadOutward,
+    #[error("Add the rest of the postcode: a digit and two letters, like LS1 4AP")]
+    Incomplete,
 }
 
 /// A UK postcode (or NHS pseudo-postcode such as `ZZ99 3VZ`) in the standard form:
@@ -183,7 +185,10 @@ impl Postcode {
             return Err(PostcodeError::TooLong);
         }
         if compact.len() < 5 {
-            return Err(if compact.len() < 3 {
+            // `LS1`, `SW1A`: half typed, as every postcode is on its way to complete.
+            return Err(if outward_ok(&compact) {
+                PostcodeError::Incomplete
+            } else if compact.len() < 3 {
                 PostcodeError::BadInward
             } else {
                 PostcodeError::BadOutward
@@ -418,6 +423,19 @@ mod tests {
             Err(PostcodeError::InvalidCharacter("Ł".into()))
         );
         assert_eq!(postcode("AP"), Err(PostcodeError::BadInward));
+    }
+
+    #[test]
+    fn a_half_typed_postcode_asks_for_the_rest() {
+        for typed in ["LS1", "ls1 ", "SW1A", "M1", "EC1A"] {
+            assert_eq!(postcode(typed), Err(PostcodeError::Incomplete), "{typed:?}");
+        }
+        assert_eq!(
+            PostcodeError::Incomplete.to_string(),
+            "Add the rest of the postcode: a digit and two letters, like LS1 4AP"
+        );
+        // Not the start of any postcode: said so.
+        assert_eq!(postcode("1S1"), Err(PostcodeError::BadOutward));
     }
 
     #[test]

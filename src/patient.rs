@@ -29,7 +29,7 @@ const ASK_FOR_NHS_NUMBER: &str = "ask the patient for their NHS number (it is on
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NhsNumberError {
-    #[error("Enter the patient's NHS number")]
+    #[error("Enter the patient's NHS number (or, without one, their name and postcode)")]
     Empty,
     #[error("{}", too_long_message(*.digits))]
     TooLong { digits: usize },
@@ -256,9 +256,11 @@ impl NhsNumber {
             return Err(NhsNumberError::Empty);
         }
         if trimmed.chars().count() > MAX_INPUT_CHARS {
-            return Err(NhsNumberError::TooLong {
-                digits: trimmed.chars().filter(char::is_ascii_digit).count(),
-            });
+            // A long label ("Your NHS number as shown on letters: …") is still just a label.
+            let digits = trimmed.chars().filter(char::is_ascii_digit).count();
+            if digits != 10 || without_label(trimmed).is_none() {
+                return Err(NhsNumberError::TooLong { digits });
+            }
         }
         if is_national_insurance_number(trimmed) {
             return Err(NhsNumberError::NationalInsuranceNumber);

@@ -1024,12 +1024,12 @@ fn name_columns_must_come_as_a_set_when_there_is_no_nhs_number_column() {
     assert_eq!(
         read_err(b"Forename,Surname,DOB\nSam,Demoperson,07/03/1988\n"),
         ListError::IncompleteNameColumns {
-            missing: "\"Postcode\"".into()
+            missing: "a \"Postcode\" column".into()
         }
     );
     assert_eq!(
         read_err(b"Forename,DOB\nSam,07/03/1988\n").to_string(),
-        "The header row has no NHS number column, and to trace by name it also needs a \"Surname\" and \"Postcode\" column"
+        "The header row has no NHS number column, and to trace by name it also needs \"Surname\" and \"Postcode\" columns"
     );
     assert_eq!(
         read_err(b"Name,DOB\nSam,07/03/1988\n"),
@@ -1078,4 +1078,48 @@ fn results_keep_the_name_columns_and_say_which_trace_each_row_used() {
     // And the results read back as the same patients.
     let again = read_list(&bytes, today(), TestNumbers::Allowed).unwrap();
     assert_eq!(again.valid_queries(), list.valid_queries());
+}
+
+#[test]
+fn a_comma_in_a_title_line_does_not_decide_the_delimiter() {
+    for text in [
+        "Patient list, Leeds\nNHS number;DOB\n9990000018;01/02/1992\n",
+        "Patient list, Leeds\nNHS number\tDOB\n9990000018\t01/02/1992\n",
+    ] {
+        let list = read(text);
+        assert_ne!(list.delimiter, Delimiter::Comma, "{text:?}");
+        assert_eq!(list.title_rows, Some(1..=1));
+        assert_eq!(list.counts().valid, 1, "{text:?}");
+    }
+}
+
+#[test]
+fn results_keep_every_cell_read_whichever_trace_was_used() {
+    use hero_intake::batch_run::result_rows;
+    let list = read(concat!(
+        "NHS number,Forename,Surname,Date of birth,Postcode\n",
+        "999 000 0018,Sam,Demoperson,01/02/1992,ls14ap\n",
+        "999 000 001,Jo,Sampleton,12/08/1975,ZZ99 3VZ\n",
+    ));
+    let registered = Registration::Registered {
+        patient_id: PatientId::new("pid-1"),
+    };
+    let results =
+        std::collections::HashMap::from([(2, Ok(registered.clone())), (3, Ok(registered))]);
+    let rows = result_rows(&list, &results);
+    // Sent by NHS number: the names read are kept too.
+    assert_eq!(
+        (
+            rows[0].forename.as_str(),
+            rows[0].surname.as_str(),
+            rows[0].postcode.as_str()
+        ),
+        ("Sam", "Demoperson", "LS1 4AP")
+    );
+    // Sent by name: the NHS number as typed is kept, so the typing error can be found.
+    assert_eq!(rows[1].nhs_number, "999 000 001");
+    assert_eq!(
+        rows[1].trace,
+        Some(hero_intake::patient::Trace::Demographics)
+    );
 }

@@ -225,3 +225,53 @@ fn a_list_traced_by_name_shows_each_patient_masked_and_registers_them() {
     settle(&mut harness, |h| has_text(h, "Finished"));
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 1);
 }
+
+/// Answers the file dialog only when the test says so.
+struct GatedPicker {
+    list: std::path::PathBuf,
+    release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl hero_intake::files::FilePicker for GatedPicker {
+    fn pick_list(&self) -> Option<std::path::PathBuf> {
+        let _ = self.release.lock().unwrap().recv();
+        Some(self.list.clone())
+    }
+    fn pick_results_destination(&self, _suggested_name: &str) -> Option<std::path::PathBuf> {
+        None
+    }
+}
+
+#[test]
+fn a_list_read_while_switching_to_production_is_not_offered_for_sending() {
+    let (fixture, running) = fixture_with_list(3, 100.0);
+    let (release, gate) = std::sync::mpsc::channel();
+    let mut options = fixture.options();
+    options.file_picker = std::sync::Arc::new(GatedPicker {
+        list: fixture.files.list.clone().unwrap(),
+        release: std::sync::Mutex::new(gate),
+    });
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(900.0, 760.0))
+        .build_eframe(move |cc| hero_intake::app::HeroIntakeApp::new(cc, options));
+    settle(&mut harness, |h| !h.state().is_loading());
+    // The dialog opens on Custom (test numbers allowed)…
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.step();
+    // …and while it is open the receptionist switches to Production.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    harness.step();
+    harness.get_by_label("Production").click();
+    harness.step();
+    release.send(()).unwrap();
+    settle(&mut harness, |h| h.state().list_problem().is_some());
+    let problem = harness.state().list_problem().unwrap().to_owned();
+    assert!(
+        problem.starts_with(
+            "The environment changed to Production while clinic list.csv was being read"
+        ),
+        "{problem}"
+    );
+    assert_ne!(harness.state().screen(), Screen::Batch);
+    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
+}

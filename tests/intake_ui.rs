@@ -619,7 +619,10 @@ fn the_demographics_form_names_each_problem_and_a_404_moves_focus_to_the_names()
         "Forename can only have letters, spaces, hyphens and apostrophes: remove \"3\""
     ));
     assert!(has_text(&harness, "Enter the patient's surname"));
-    assert!(has_text(&harness, "postcode"));
+    assert!(has_text(
+        &harness,
+        "That isn't a UK postcode: it should end in a digit and two letters, like LS1 4AP"
+    ));
     assert!(matches!(
         harness.state().intake().phase(),
         Phase::Editing { .. }

@@ -307,7 +307,7 @@ fn empty_input_asks_for_the_number() {
     }
     assert_eq!(
         NhsNumberError::Empty.to_string(),
-        "Enter the patient's NHS number"
+        "Enter the patient's NHS number (or, without one, their name and postcode)"
     );
 }
 
@@ -1132,4 +1132,17 @@ fn test_numbers_are_refused_only_where_real_patients_are() {
     let message = NhsNumberError::TestNumberOnLiveService.to_string();
     assert!(message.contains("a test NHS number"), "{message}");
     assert!(message.contains("no real patient has it"), "{message}");
+}
+
+#[test]
+fn a_long_label_pasted_with_the_number_is_still_a_label() {
+    let pasted = "Your NHS number as shown on letters from the practice: 999 000 0018";
+    assert!(pasted.chars().count() > 64);
+    assert_eq!(
+        NhsNumber::parse(pasted).unwrap().formatted(),
+        "999 000 0018"
+    );
+    // Not a label: the count of what was pasted.
+    let long = format!("{} 999 000 0018", "x".repeat(70));
+    assert_eq!(nhs_err(&long), NhsNumberError::TooLong { digits: 10 });
 }

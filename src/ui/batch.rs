@@ -103,16 +103,13 @@ fn masked(row: &BatchRow) -> String {
                     .find(|c| c.is_alphabetic())
                     .map_or_else(|| "*".to_owned(), |c| format!("{c}."))
             };
-            let outward = row
-                .postcode
-                .split(' ')
-                .next()
-                .filter(|_| row.postcode.contains(' '));
+            // Only a real postcode's outward code: the cell may hold anything.
+            let postcode = crate::demographics::Postcode::parse(&row.postcode)
+                .map_or_else(|_| "***".to_owned(), |p| p.masked());
             format!(
-                "{} {} {} ***",
+                "{} {} {postcode}",
                 initial(&row.forename),
-                initial(&row.surname),
-                outward.unwrap_or("***")
+                initial(&row.surname)
             )
         }
         _ => {

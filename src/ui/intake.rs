@@ -9,6 +9,7 @@ use crate::demographics::{NameError, PersonName};
 use crate::patient::{NhsNumberError, Trace};
 use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
 use crate::state::Intake;
+use crate::text::strip_invisible;
 
 pub const NHS_FIELD_LABEL: &str = "NHS number";
 pub const DOB_FIELD_LABEL: &str = "Date of birth";
@@ -60,9 +61,11 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
     let check = view.intake.check(view.environment, view.today);
     let to_correct = view.intake.fields_to_correct();
     let by_nhs_number = check.trace == Trace::NhsNumber;
-    let show_error = |text: &str| !text.trim().is_empty() || view.show_all_errors;
+    // "Typed" as `Intake::trace` counts it: invisible characters alone are nothing.
+    let typed = |text: &str| !strip_invisible(text).trim().is_empty();
+    let show_error = |text: &str| typed(text) || view.show_all_errors;
     let status_of = |text: &str, used: bool, result: Result<String, String>| match result {
-        _ if !used && !text.trim().is_empty() => FieldStatus::NotSent,
+        _ if !used && typed(text) => FieldStatus::NotSent,
         _ if !used => FieldStatus::Blank,
         Ok(shown) => FieldStatus::Ok(shown),
         Err(message) if show_error(text) => FieldStatus::Problem(message),
