@@ -923,6 +923,17 @@ impl HeroIntakeApp {
             self.settings_message = Some(Err(
                 "Settings couldn't be saved to disk; they apply until Hero Intake closes.".into(),
             ));
+            return;
+        }
+        // The user's unreadable file has just been replaced (and kept as settings.json.bad).
+        let before = self.file_problems.len();
+        self.file_problems
+            .retain(|p| p.file != crate::config::WhichFile::User);
+        if self.file_problems.len() < before {
+            self.settings_message = Some(Ok(
+                "Settings saved. The unreadable settings file was kept beside it as settings.json.bad."
+                    .into(),
+            ));
         }
     }
 

@@ -229,6 +229,12 @@ fn a_malformed_user_file_is_named_and_kept_when_settings_are_saved() {
         std::fs::read_to_string(fixture.dir.path().join("settings.json.bad")).unwrap(),
         "{\"environment\": \"Staging\", \"zoom\": big}"
     );
+    // Replaced: the problem is gone, and where the old file went is said once.
+    assert!(!has_text(&harness, "can't be used"));
+    assert!(has_text(
+        &harness,
+        "Settings saved. The unreadable settings file was kept beside it as settings.json.bad."
+    ));
 }
 
 #[test]
