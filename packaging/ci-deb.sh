@@ -6,7 +6,8 @@
 #
 # Steps: tools (desktop-file-utils, appstream, cargo-deb) -> cargo build --release --locked
 # -> cargo deb --no-build -> apt-get install the .deb -> /usr/bin/hero-intake --version,
-# desktop-file-validate, appstreamcli validate -> print sizes -> apt-get remove.
+# desktop-file-validate, appstreamcli validate, the machine-wide settings example locks the
+# installed app -> print sizes -> apt-get purge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec </dev/null
@@ -47,8 +48,12 @@ deb=$(cargo deb --no-build | tail -n 1)
 echo "$deb"
 dpkg-deb --field "$deb" Package Version Depends Recommends
 
-# From here on, leave the machine without the package whatever happens.
-cleanup() { $SUDO apt-get remove -y hero-intake >/dev/null 2>&1 || true; }
+# From here on, leave the machine without the package (or a machine-wide settings file)
+# whatever happens.
+cleanup() {
+    $SUDO rm -f /etc/hero-intake/settings.json
+    $SUDO apt-get purge -y hero-intake >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 step "install"
@@ -61,7 +66,8 @@ dpkg -L hero-intake | sort
 for f in /usr/bin/hero-intake /usr/bin/hero-intake-cli \
          /usr/share/applications/hero-intake.desktop \
          /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml \
-         /usr/share/doc/hero-intake/README.md; do
+         /usr/share/doc/hero-intake/README.md \
+         /etc/hero-intake/settings.json.example; do
     [[ -f "$f" ]] || { echo "missing after install: $f" >&2; exit 1; }
 done
 for n in 16 24 32 48 64 128 256 512; do
@@ -78,13 +84,29 @@ got=$(/usr/bin/hero-intake-cli --version)
 desktop-file-validate /usr/share/applications/hero-intake.desktop
 echo "desktop-file-validate: ok"
 appstreamcli validate --no-net /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml
+dpkg-query --showformat='${Conffiles}\n' --show hero-intake | grep -q '/etc/hero-intake/settings.json.example' \
+    || { echo "/etc/hero-intake/settings.json.example is not a conffile" >&2; exit 1; }
+
+step "machine-wide settings: the example, copied into place, locks the installed app"
+# Nothing is sent: the contradicting --environment is refused before any request.
+$SUDO cp /etc/hero-intake/settings.json.example /etc/hero-intake/settings.json
+set +e
+out=$(HERO_API_KEY=not-used /usr/bin/hero-intake register --nhs-number 9990000018 --dob 01/02/1992 \
+    --environment staging 2>&1)
+code=$?
+set -e
+echo "$out"
+[[ $code == 2 ]] || { echo "expected exit 2 from a locked environment, got $code" >&2; exit 1; }
+[[ "$out" == *"set the environment to Production for this computer and locked it (/etc/hero-intake/settings.json)"* ]] \
+    || { echo "the refusal does not name /etc/hero-intake/settings.json" >&2; exit 1; }
+$SUDO rm -f /etc/hero-intake/settings.json
 
 step "sizes"
 ls -l "$deb"
 dpkg-deb --info "$deb" | grep Installed-Size
 
 step "remove"
-$SUDO apt-get remove -y hero-intake
+$SUDO apt-get purge -y hero-intake
 trap - EXIT
 if dpkg -s hero-intake 2>/dev/null | grep -q '^Status: install ok installed'; then
     echo "hero-intake is still installed" >&2

@@ -9,7 +9,10 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use tokio::runtime::Handle;
 
 use crate::api::{Connection, HeroClient, RequestField, RetryPolicy, Timeouts};
-use crate::config::{BaseUrl, Environment, Overrides, Settings, SettingsFile};
+use crate::config::{
+    BaseUrl, Environment, FileProblem, MachineSettings, Overrides, Resolved, Settings,
+    SettingsFile, Source,
+};
 use crate::sandbox::{DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 use crate::state::{Command, Intake, Phase};
@@ -116,6 +119,12 @@ pub struct HeroIntakeApp {
     retry: RetryPolicy,
 
     settings: Settings,
+    /// What the practice's IT set for this computer (the machine-wide file).
+    machine: Option<MachineSettings>,
+    /// Settings files that exist but can't be used: shown until the app closes.
+    file_problems: Vec<FileProblem>,
+    /// The proxy requests go through, as shown in Settings (address only).
+    proxy_note: Option<String>,
     intake: Intake,
     screen: Screen,
     key: KeyState,
@@ -177,7 +186,13 @@ impl HeroIntakeApp {
 
     pub fn with_waker(waker: Waker, options: AppOptions) -> Self {
         let (worker, events) = Worker::new(options.runtime.clone(), waker);
-        let settings = options.settings_file.load();
+        let (settings, user_problem) = options.settings_file.load_checked();
+        let (machine, machine_problem) = match options.settings_file.load_machine() {
+            Ok(machine) => (machine, None),
+            Err(problem) => (None, Some(problem)),
+        };
+        let file_problems: Vec<FileProblem> =
+            machine_problem.into_iter().chain(user_problem).collect();
         let mut app = Self {
             runtime: options.runtime,
             key_store: options.key_store,
@@ -187,6 +202,9 @@ impl HeroIntakeApp {
             timeouts: options.timeouts,
             retry: options.retry,
             settings,
+            machine,
+            file_problems,
+            proxy_note: None,
             intake: Intake::default(),
             screen: Screen::Intake,
             key: KeyState::Loading,
@@ -263,13 +281,27 @@ impl HeroIntakeApp {
         &self.runtime
     }
 
-    /// The environment in force: `HERO_BASE_URL` makes it a custom server.
+    /// The environment, server and practice group in force, and where each comes from.
+    pub fn resolved(&self) -> Resolved {
+        crate::config::resolve(crate::config::Inputs {
+            flag: None,
+            overrides: &self.overrides,
+            user: &self.settings,
+            machine: self.machine.as_ref(),
+        })
+    }
+
+    /// The environment in force: `HERO_BASE_URL` makes it a custom server; IT's lock wins.
     pub fn environment(&self) -> Environment {
-        if self.overrides.base_url.is_some() {
-            Environment::Custom
-        } else {
-            self.settings.environment
-        }
+        self.resolved().environment
+    }
+
+    /// Settings files that can't be used, in words for the window.
+    pub fn file_problems(&self) -> Vec<String> {
+        self.file_problems
+            .iter()
+            .map(|p| format!("{p}. {}", p.consequence()))
+            .collect()
     }
 
     pub fn window_title(&self) -> String {
@@ -310,18 +342,15 @@ impl HeroIntakeApp {
                 _ => Err("The demo server is starting…".to_owned()),
             };
         }
-        let url_text = match (&self.overrides.base_url, environment.fixed_url()) {
-            (Some(url), _) => url.clone(),
-            (None, Some(url)) => url.to_owned(),
-            (None, None) => self.settings.custom_base_url.clone(),
-        };
-        let base_url = BaseUrl::parse(&url_text).map_err(|e| {
-            if self.overrides.base_url.is_some() {
-                format!("HERO_BASE_URL is not usable: {e}")
-            } else {
-                format!("Server address in Settings: {e}")
-            }
-        })?;
+        let resolved = self.resolved();
+        if let Some(conflict) = resolved.conflicts.first() {
+            return Err(format!("{conflict}. Nothing is sent until it is removed."));
+        }
+        let base_url =
+            BaseUrl::parse(&resolved.base_url).map_err(|e| match resolved.base_url_source {
+                Source::Variable(name) => format!("{name} is not usable: {e}"),
+                _ => format!("Server address in Settings: {e}"),
+            })?;
         let api_key = match (&self.overrides.api_key, &self.key) {
             (Some(text), _) => {
                 ApiKey::parse(text).map_err(|e| format!("HERO_API_KEY is not usable: {e}"))?
@@ -339,12 +368,7 @@ impl HeroIntakeApp {
                 ));
             }
         };
-        let practice_group_id = self.overrides.practice_group_id.clone().unwrap_or_else(|| {
-            self.settings
-                .practice_group_id(environment)
-                .trim()
-                .to_owned()
-        });
+        let practice_group_id = resolved.practice_group_id;
         if practice_group_id.is_empty() {
             return Err("Enter the practice group ID in Settings.".into());
         }
@@ -611,6 +635,7 @@ impl HeroIntakeApp {
             Action::OpenSettings => {
                 self.screen = Screen::Settings;
                 self.settings_message = None;
+                self.proxy_note = crate::api::proxy::describe(&self.resolved().base_url);
             }
             Action::CloseSettings => {
                 self.save_settings();
@@ -619,9 +644,13 @@ impl HeroIntakeApp {
                 self.focus_request = Some(ui::intake::nhs_field_id());
             }
             Action::TryDemo => {
-                self.set_environment(Environment::Demo);
-                self.screen = Screen::Intake;
-                self.focus_request = Some(ui::intake::nhs_field_id());
+                if self.set_environment(Environment::Demo) {
+                    self.screen = Screen::Intake;
+                    self.focus_request = Some(ui::intake::nhs_field_id());
+                } else {
+                    // Locked by IT: say why where the key is entered.
+                    self.screen = Screen::Settings;
+                }
             }
             Action::UseDemoPatient(index) => {
                 if let Some(patient) = DEMO_PATIENTS.get(index)
@@ -643,7 +672,9 @@ impl HeroIntakeApp {
                     self.focus_request = Some(ui::intake::field_id(RequestField::Postcode));
                 }
             }
-            Action::SetEnvironment(environment) => self.set_environment(environment),
+            Action::SetEnvironment(environment) => {
+                let _ = self.set_environment(environment);
+            }
             Action::SaveKey => match ApiKey::parse(&self.key_text) {
                 Ok(key) => {
                     self.key_text.clear();
@@ -674,12 +705,11 @@ impl HeroIntakeApp {
             }
             Action::OpenKeyFix => {
                 self.settings_message = None;
+                let resolved = self.resolved();
                 self.key_fix = Some(ui::KeyFix {
                     key_text: String::new(),
-                    practice_group_text: self
-                        .settings
-                        .practice_group_id(self.environment())
-                        .to_owned(),
+                    group_locked: resolved.practice_group_locked(),
+                    practice_group_text: resolved.practice_group_id,
                 });
                 self.focus_request = Some(ui::result::key_fix_field_id());
             }
@@ -800,10 +830,14 @@ impl HeroIntakeApp {
         let Some(fix) = &self.key_fix else {
             return;
         };
-        let environment = self.environment();
+        let resolved = self.resolved();
+        let environment = resolved.environment;
         let group = fix.practice_group_text.trim().to_owned();
         let key_text = fix.key_text.clone();
-        if !group.is_empty() && group != self.settings.practice_group_id(environment) {
+        if !group.is_empty()
+            && group != resolved.practice_group_id
+            && !resolved.practice_group_locked()
+        {
             self.settings.practice_group_ids.insert(environment, group);
             self.save_settings();
         }
@@ -856,19 +890,31 @@ impl HeroIntakeApp {
         })
     }
 
-    fn set_environment(&mut self, environment: Environment) {
+    /// Switches environment, unless IT locked it or a patient is being sent.
+    fn set_environment(&mut self, environment: Environment) -> bool {
+        if let Some(path) = self.resolved().locked_by {
+            self.settings_message = Some(Err(format!(
+                "Your practice's IT has set this computer to {} and locked it ({}): it can't be changed here.",
+                self.environment().label(),
+                path.display()
+            )));
+            return false;
+        }
         if self.intake.is_busy() {
             self.settings_message = Some(Err(
                 "Wait for the current patient to finish (or cancel it) before changing environment."
                     .into(),
             ));
-            return;
+            return false;
         }
-        self.settings.environment = environment;
+        self.settings.environment = Some(environment);
         self.save_settings();
         self.intake.next_patient();
         self.settings_message = None;
         self.prepare_environment();
+        // NO_PROXY may send one environment's server through the proxy and not another.
+        self.proxy_note = crate::api::proxy::describe(&self.resolved().base_url);
+        true
     }
 
     fn save_settings(&mut self) {
@@ -876,6 +922,17 @@ impl HeroIntakeApp {
             tracing::warn!(error = %e, "settings not saved");
             self.settings_message = Some(Err(
                 "Settings couldn't be saved to disk; they apply until Hero Intake closes.".into(),
+            ));
+            return;
+        }
+        // The user's unreadable file has just been replaced (and kept as settings.json.bad).
+        let before = self.file_problems.len();
+        self.file_problems
+            .retain(|p| p.file != crate::config::WhichFile::User);
+        if self.file_problems.len() < before {
+            self.settings_message = Some(Ok(
+                "Settings saved. The unreadable settings file was kept beside it as settings.json.bad."
+                    .into(),
             ));
         }
     }
@@ -946,12 +1003,13 @@ impl HeroIntakeApp {
         let mut action = None;
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Hero Intake").strong());
-            let detail = self
-                .overrides
-                .base_url
-                .as_ref()
-                .map(|_| "set by HERO_BASE_URL");
-            ui::environment_badge(ui, self.environment(), detail);
+            let resolved = self.resolved();
+            let detail = match resolved.environment_source {
+                Source::Variable(_) => Some("set by HERO_BASE_URL"),
+                Source::PracticeIt { locked: true } => Some("set by your practice's IT"),
+                _ => None,
+            };
+            ui::environment_badge(ui, resolved.environment, detail);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if self.screen != Screen::Settings && ui.button("Settings (Ctrl+,)").clicked() {
                     action = Some(Action::OpenSettings);
@@ -1046,7 +1104,9 @@ impl eframe::App for HeroIntakeApp {
                     let note = matches!(self.key, KeyState::Unavailable).then_some(
                         "This computer's keychain can't be reached: a key can still be used for this session only.",
                     );
-                    actions.extend(ui::welcome::show(ui, note));
+                    let resolved = self.resolved();
+                    let locked_to = resolved.locked_by.map(|_| resolved.environment);
+                    actions.extend(ui::welcome::show(ui, note, locked_to));
                 }
                 Screen::Settings => {
                     let (key_status, key_saved) = self.key_status();
@@ -1060,9 +1120,15 @@ impl eframe::App for HeroIntakeApp {
                     if self.overrides.practice_group_id.is_some() {
                         overridden_by.push("HERO_PRACTICE_GROUP_ID");
                     }
+                    let resolved = self.resolved();
+                    let problems = self.file_problems();
                     actions.extend(ui::settings::show(
                         ui,
                         ui::settings::SettingsView {
+                            resolved: &resolved,
+                            machine: self.machine.as_ref(),
+                            problems: &problems,
+                            proxy: self.proxy_note.as_deref(),
                             settings: &mut self.settings,
                             key_text: &mut self.key_text,
                             key_status,
@@ -1134,6 +1200,9 @@ impl HeroIntakeApp {
         }
         if let Some(problem) = &self.list_problem {
             ui::error_line(ui, problem);
+        }
+        for problem in self.file_problems() {
+            ui::error_line(ui, &problem);
         }
         if let Err(problem) = &connection {
             ui.horizontal_wrapped(|ui| {

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::api::{ApiError, Connection, ErrorClass, HeroClient, Registration};
-use crate::config::{BaseUrl, Environment, Overrides, SettingsFile};
+use crate::config::{BaseUrl, Environment, Overrides, Resolved, SettingsFile, Source};
 use crate::demographics::{Demographics, NamePart, PersonName, Postcode};
 use crate::patient::{DateOfBirth, NhsNumber, PatientQuery};
 use crate::sandbox::{self, DEMO_API_KEY, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
@@ -105,6 +105,24 @@ pub enum CliCommand {
         #[arg(long, value_enum)]
         environment: Option<EnvironmentArg>,
     },
+    /// For installers and IT: write the machine-wide settings file that every user of
+    /// this computer gets (needs administrator rights). Empty values are left out.
+    WriteMachineSettings {
+        /// staging, production or custom.
+        #[arg(long, default_value = "")]
+        environment: String,
+        /// The server, for custom only (https://…).
+        #[arg(long, default_value = "")]
+        base_url: String,
+        #[arg(long, default_value = "")]
+        practice_group_id: String,
+        /// 1: users can't change the environment, server or practice group.
+        #[arg(long, default_value = "")]
+        locked: String,
+        /// Where to write (default: this computer's machine-wide settings file).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
     /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
     Sandbox {
         #[arg(long, default_value_t = 8719)]
@@ -187,29 +205,71 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             ExitCode::from(outcome.code)
         }
         CliCommand::Sandbox { port, rate_limit } => runtime.block_on(run_sandbox(port, rate_limit)),
+        CliCommand::WriteMachineSettings {
+            environment,
+            base_url,
+            practice_group_id,
+            locked,
+            file,
+        } => {
+            let outcome = write_machine_settings(
+                file,
+                [&environment, &base_url, &practice_group_id, &locked],
+            );
+            print_outcome(&outcome, false);
+            ExitCode::from(outcome.code)
+        }
     }
 }
 
-/// The environment a command talks to: `--environment`, else Custom when
-/// `HERO_BASE_URL` is set, else the one chosen in the window's settings.
-fn chosen_environment(
-    flag: Option<Environment>,
-    overrides: &Overrides,
-    settings: &crate::config::Settings,
-) -> Environment {
-    match (flag, &overrides.base_url) {
-        (Some(env), _) => env,
-        (None, Some(_)) => Environment::Custom,
-        (None, None) => settings.environment,
+/// The settings in force for a command (`config::resolve`, as in the window), or why
+/// it can't run: a settings file that can't be used, or a flag or variable that
+/// contradicts what IT locked (exit 2, nothing sent).
+fn resolve_settings(flag: Option<Environment>) -> Result<(Resolved, Overrides), Outcome> {
+    let overrides = Overrides::from_env();
+    let file = SettingsFile::standard();
+    let machine = file.load_machine().map_err(|problem| {
+        usage_error(
+            &problem.to_string(),
+            "Ask your practice's IT to correct the file. Nothing was sent.",
+        )
+    })?;
+    let (settings, problem) = file.load_checked();
+    if let Some(problem) = problem {
+        return Err(usage_error(
+            &problem.to_string(),
+            "Correct the file, or delete it to go back to the defaults. Nothing was sent.",
+        ));
     }
+    let resolved = crate::config::resolve(crate::config::Inputs {
+        flag,
+        overrides: &overrides,
+        user: &settings,
+        machine: machine.as_ref(),
+    });
+    if let Some(conflict) = resolved.conflicts.first() {
+        let given = conflict.given.split(' ').next().unwrap_or_default();
+        return Err(usage_error(
+            &conflict.to_string(),
+            &format!(
+                "Leave out {given}: this computer always uses the {} your practice's IT set. Nothing was sent.",
+                conflict.what
+            ),
+        ));
+    }
+    Ok((resolved, overrides))
+}
+
+/// The environment a command talks to: `--environment`, else Custom when
+/// `HERO_BASE_URL` is set, else the window's settings, else IT's; IT's lock wins.
+fn chosen_environment(flag: Option<Environment>) -> Result<Environment, Outcome> {
+    resolve_settings(flag).map(|(resolved, _)| resolved.environment)
 }
 
 /// The connection for a command: the demo sandbox, or the configured Hero.
 async fn resolve_connection(environment: Option<Environment>) -> Result<Connection, Outcome> {
-    let overrides = Overrides::from_env();
-    let settings = SettingsFile::standard().load();
-    let environment = chosen_environment(environment, &overrides, &settings);
-    if environment == Environment::Demo {
+    let (resolved, overrides) = resolve_settings(environment)?;
+    if resolved.environment == Environment::Demo {
         return match sandbox::spawn(0, SandboxOptions::default()).await {
             Ok(running) => Ok(running.demo_connection()),
             Err(e) => Err(error_outcome(
@@ -220,7 +280,7 @@ async fn resolve_connection(environment: Option<Environment>) -> Result<Connecti
             )),
         };
     }
-    connection_for(environment, &overrides, &settings).await
+    connection_for(&resolved, &overrides).await
 }
 
 async fn batch(
@@ -246,11 +306,10 @@ async fn batch(
         }
     };
     // Chosen before reading: the list's checks depend on it (no test numbers on Production).
-    let environment = chosen_environment(
-        environment,
-        &Overrides::from_env(),
-        &SettingsFile::standard().load(),
-    );
+    let environment = match chosen_environment(environment) {
+        Ok(environment) => environment,
+        Err(outcome) => return outcome,
+    };
     let list = match read_list(&bytes, crate::patient::today(), environment.test_numbers()) {
         Ok(list) => list,
         Err(e) => {
@@ -437,9 +496,10 @@ async fn register(
     environment: Option<Environment>,
     allow_bad_check_digit: bool,
 ) -> Outcome {
-    let overrides = Overrides::from_env();
-    let settings = SettingsFile::standard().load();
-    let environment = chosen_environment(environment, &overrides, &settings);
+    let environment = match chosen_environment(environment) {
+        Ok(environment) => environment,
+        Err(outcome) => return outcome,
+    };
     let allow = allow_bad_check_digit && environment.allows_check_digit_override();
     if allow_bad_check_digit && !allow {
         return usage_error(
@@ -536,13 +596,18 @@ async fn check(environment: Option<Environment>) -> Outcome {
         Err(outcome) => return outcome,
     };
     let base = client.connection().base_url.as_str().to_owned();
+    let proxy = client.proxy().map(str::to_owned);
     match client.check_connection().await {
         Ok(group) => {
             let name = group.name.clone().unwrap_or_default();
+            let through = proxy
+                .as_ref()
+                .map(|p| format!(" through the proxy {p}"))
+                .unwrap_or_default();
             Outcome {
-                json: json!({"outcome": "ok", "base_url": base, "practice_group": group.name}),
+                json: json!({"outcome": "ok", "base_url": base, "proxy": proxy, "practice_group": group.name}),
                 text: format!(
-                    "Connected to {base}: the API key and practice group ID work. {name}"
+                    "Connected to {base}{through}: the API key and practice group ID work. {name}"
                 )
                 .trim_end()
                 .to_owned(),
@@ -585,21 +650,16 @@ fn api_error_outcome(error: &ApiError) -> Outcome {
     error_outcome(error.status(), &error.cause(), &error.fix(), code)
 }
 
-async fn connection_for(
-    environment: Environment,
-    overrides: &Overrides,
-    settings: &crate::config::Settings,
-) -> Result<Connection, Outcome> {
-    let url_text = match (&overrides.base_url, environment.fixed_url()) {
-        (Some(url), _) => url.clone(),
-        (None, Some(url)) => url.to_owned(),
-        (None, None) => settings.custom_base_url.clone(),
-    };
-    let base_url = BaseUrl::parse(&url_text).map_err(|e| {
-        usage_error(
-            &format!("Base URL: {e}"),
-            "Set HERO_BASE_URL to an https:// address (http:// only to this computer).",
-        )
+async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Connection, Outcome> {
+    let environment = resolved.environment;
+    let base_url = BaseUrl::parse(&resolved.base_url).map_err(|e| {
+        let fix = match resolved.base_url_source {
+            Source::Variable(_) => {
+                "Set HERO_BASE_URL to an https:// address (http:// only to this computer)."
+            }
+            _ => "Set HERO_BASE_URL, or enter the server address in the window's Settings.",
+        };
+        usage_error(&format!("Base URL: {e}"), fix)
     })?;
     let api_key = match &overrides.api_key {
         Some(text) => ApiKey::parse(text).map_err(|e| {
@@ -624,10 +684,7 @@ async fn connection_for(
             }
         }
     };
-    let practice_group_id = overrides
-        .practice_group_id
-        .clone()
-        .unwrap_or_else(|| settings.practice_group_id(environment).trim().to_owned());
+    let practice_group_id = resolved.practice_group_id.clone();
     if practice_group_id.is_empty() {
         return Err(usage_error(
             "No practice group ID",
@@ -639,6 +696,42 @@ async fn connection_for(
         api_key,
         practice_group_id,
     })
+}
+
+fn write_machine_settings(file: Option<std::path::PathBuf>, values: [&str; 4]) -> Outcome {
+    let Some(path) = file.or_else(crate::config::standard_machine_file) else {
+        return usage_error(
+            "This system has no machine-wide settings file",
+            "Give the file with --file.",
+        );
+    };
+    let [environment, base_url, group, locked] = values;
+    match crate::config::write_machine_file(&path, environment, base_url, group, locked) {
+        Ok(written) => {
+            let environment = written
+                .environment
+                .map_or("no environment", Environment::label);
+            let group = written
+                .practice_group_id
+                .map(|g| format!(", practice group {g}"))
+                .unwrap_or_default();
+            let lock = if written.locked {
+                ", locked"
+            } else {
+                ", not locked"
+            };
+            Outcome {
+                json: json!({"outcome": "ok"}),
+                text: format!("Wrote {}: {environment}{group}{lock}.", path.display()),
+                to_stderr: false,
+                code: 0,
+            }
+        }
+        Err(what) => usage_error(
+            &format!("The machine-wide settings were not written: {what}"),
+            "Correct the value; the file was left as it was.",
+        ),
+    }
 }
 
 async fn run_sandbox(port: u16, rate_limit: Option<f64>) -> ExitCode {

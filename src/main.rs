@@ -39,6 +39,12 @@ fn window_icon() -> egui::IconData {
 /// Opens the window with the first renderer that can draw it (src/renderer.rs), in
 /// this one launch; when none can, says so in a message box and on stderr.
 fn run_window(runtime: &tokio::runtime::Runtime, list: Option<std::path::PathBuf>) -> ExitCode {
+    // On stderr as well as in the window: IT may start it from a script, or it may not open.
+    let settings_file = SettingsFile::standard();
+    let problems = settings_file.load_machine().err();
+    for problem in problems.into_iter().chain(settings_file.load_checked().1) {
+        eprintln!("Hero Intake: {problem}. {}", problem.consequence());
+    }
     let forced = renderer::parse_override(std::env::var(renderer::OVERRIDE_VAR).ok().as_deref())
         .unwrap_or_else(|e| {
             tracing::warn!("{e}");

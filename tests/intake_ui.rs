@@ -539,7 +539,7 @@ fn on_production_a_test_number_is_refused_before_sending() {
     use hero_intake::secrets::KeyStore as _;
     let fixture = Fixture::new();
     let settings = hero_intake::config::Settings {
-        environment: Environment::Production,
+        environment: Some(Environment::Production),
         ..Default::default()
     };
     fixture.settings_file().save(&settings).unwrap();

@@ -136,7 +136,7 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
     // The window: a saved key, a registration, a verification.
     let fixture = Fixture::new();
     let mut settings = Settings {
-        environment: Environment::Custom,
+        environment: Some(Environment::Custom),
         custom_base_url: sandbox.1.clone(),
         ..Settings::default()
     };

@@ -51,12 +51,43 @@ pub enum ApiError {
     Timeout { attempts: u32 },
     #[error("A secure (TLS) connection to Hero couldn't be made")]
     Tls,
+    /// The practice's proxy stood in the way; `proxy` is its address only.
+    #[error("{}", describe_proxy(proxy, *problem))]
+    Proxy {
+        proxy: String,
+        problem: ProxyProblem,
+    },
     #[error("Hero's answer couldn't be read: {}", describe_body_problem(*problem))]
     BadResponse { problem: BodyProblem },
     #[error("The server answered, but not as Hero's API does (no /v1/me)")]
     NotHeroApi,
     #[error("Something went wrong inside Hero Intake while sending")]
     Internal,
+}
+
+/// What the proxy between this computer and Hero did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyProblem {
+    /// 407: it wants a user name and password.
+    AuthRequired,
+    /// It answered, but would not connect through to Hero.
+    Refused,
+    /// It couldn't be reached at all.
+    Unreachable,
+}
+
+fn describe_proxy(proxy: &str, problem: ProxyProblem) -> String {
+    match problem {
+        ProxyProblem::AuthRequired => format!(
+            "The practice's proxy ({proxy}) asked Hero Intake for a user name and password (407), so Hero couldn't be reached"
+        ),
+        ProxyProblem::Refused => {
+            format!("The practice's proxy ({proxy}) refused to connect Hero Intake to Hero")
+        }
+        ProxyProblem::Unreachable => {
+            format!("The practice's proxy ({proxy}) can't be reached")
+        }
+    }
 }
 
 /// `NHS number or date of birth is`, `postcode is`: the fields as one phrase.
@@ -143,6 +174,9 @@ impl ApiError {
             }
             Self::Timeout { .. } => "Check this computer's internet connection, then press Enter to try again. If Hero is slow today, try again in a few minutes.".into(),
             Self::Tls => "Check this computer's date and time and the base URL in Settings. A practice network that inspects secure traffic can also cause this: ask your IT support.".into(),
+            Self::Proxy { problem: ProxyProblem::AuthRequired, .. } => "Ask your IT support to let Hero Intake through the proxy to Hero's server without signing in (it can't type a proxy password).".into(),
+            Self::Proxy { problem: ProxyProblem::Refused, .. } => "Ask your IT support to allow Hero's server (the address in Settings) through the proxy.".into(),
+            Self::Proxy { problem: ProxyProblem::Unreachable, .. } => "Check this computer's network connection. If it keeps happening, ask your IT support whether the proxy set on this computer is right.".into(),
             Self::Internal => "Press Enter to try again. If it happens again, restart Hero Intake.".into(),
         }
     }

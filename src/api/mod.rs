@@ -1,6 +1,7 @@
 //! The Hero API client: one typed call, `register_pds`, with retries.
 
 pub mod error;
+pub mod proxy;
 pub mod retry;
 pub mod types;
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
-pub use error::{ApiError, ErrorClass, describe_check_failure};
+pub use error::{ApiError, ErrorClass, ProxyProblem, describe_check_failure};
 pub use retry::RetryPolicy;
 pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 
@@ -95,6 +96,8 @@ pub struct HeroClient {
     http: reqwest::Client,
     connection: Connection,
     retry: RetryPolicy,
+    /// The proxy requests go through (address only), to name it when it fails.
+    proxy: Option<String>,
 }
 
 impl HeroClient {
@@ -110,22 +113,32 @@ impl HeroClient {
         // reqwest is built without a crypto provider of its own; ring is ours. Installing
         // twice is harmless (the first stays).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .redirect(same_host_redirects())
-            .build()
-            .map_err(|_| ApiError::Internal)?;
+            .redirect(same_host_redirects());
+        let proxy = proxy::describe(connection.base_url.as_str());
+        if proxy.is_none() {
+            // Same decision as `proxy::describe`: this computer (the demo) is never proxied.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|_| ApiError::Internal)?;
         Ok(Self {
             http,
             connection,
             retry,
+            proxy,
         })
     }
 
     pub fn connection(&self) -> &Connection {
         &self.connection
+    }
+
+    /// The proxy requests go through (address only), if any.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
     }
 
     /// Registers one patient, retrying rate limits and transient faults.
@@ -200,7 +213,7 @@ impl HeroClient {
             .headers(self.headers().map_err(|f| f.error)?)
             .send()
             .await
-            .map_err(|e| classify_transport(&e.without_url()).error)?;
+            .map_err(|e| classify_transport(&e.without_url(), self.proxy.as_deref()).error)?;
         let status = response.status();
         tracing::debug!(
             status = status.as_u16(),
@@ -230,7 +243,7 @@ impl HeroClient {
             .json(body)
             .send()
             .await
-            .map_err(|e| classify_transport(&e.without_url()))?;
+            .map_err(|e| classify_transport(&e.without_url(), self.proxy.as_deref()))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
         tracing::debug!(status = status.as_u16(), "Hero answered");
@@ -372,7 +385,7 @@ fn interpret(
 
 /// Turns a failure to send into a message. Only the error's own text is read, to
 /// tell DNS, TLS and refused connections apart; it never holds patient data.
-fn classify_transport(error: &reqwest::Error) -> Failure {
+fn classify_transport(error: &reqwest::Error, proxy: Option<&str>) -> Failure {
     let mut chain = String::new();
     let mut source: Option<&dyn std::error::Error> = Some(error);
     while let Some(e) = source {
@@ -386,6 +399,20 @@ fn classify_transport(error: &reqwest::Error) -> Failure {
     };
     if error.is_timeout() {
         return transient(ApiError::Timeout { attempts: 1 });
+    }
+    // hyper-util's CONNECT tunnel: "tunnel error: proxy authorization required", ...
+    if chain.contains("tunnel error") {
+        let problem = if chain.contains("proxy authorization required") {
+            ProxyProblem::AuthRequired
+        } else if chain.contains("failed to create underlying connection") {
+            ProxyProblem::Unreachable
+        } else {
+            ProxyProblem::Refused
+        };
+        return Failure::final_(ApiError::Proxy {
+            proxy: proxy.unwrap_or("set on this computer").to_owned(),
+            problem,
+        });
     }
     let tls_words = [
         "certificate",

@@ -56,6 +56,8 @@ pub enum Action {
 pub struct KeyFix {
     pub key_text: String,
     pub practice_group_text: String,
+    /// Set by the practice's IT: shown, not editable.
+    pub group_locked: bool,
 }
 
 impl std::fmt::Debug for KeyFix {

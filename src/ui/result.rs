@@ -192,8 +192,14 @@ fn key_fix_fields(ui: &mut egui::Ui, fix: &mut KeyFix, actions: &mut Vec<Action>
             .labelled_by(label.id)
         })
         .inner;
-    let group = ui
-        .horizontal(|ui| {
+    let group_lost_focus = if fix.group_locked {
+        ui.label(format!(
+            "Practice group ID: {} (set by your practice's IT)",
+            fix.practice_group_text
+        ));
+        false
+    } else {
+        ui.horizontal(|ui| {
             let label = ui.label(NEW_GROUP_LABEL);
             ui.add_sized(
                 [320.0, 24.0],
@@ -201,9 +207,11 @@ fn key_fix_fields(ui: &mut egui::Ui, fix: &mut KeyFix, actions: &mut Vec<Action>
             )
             .labelled_by(label.id)
         })
-        .inner;
+        .inner
+        .lost_focus()
+    };
     let enter =
-        (key.lost_focus() || group.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        (key.lost_focus() || group_lost_focus) && ui.input(|i| i.key_pressed(egui::Key::Enter));
     if ui.button("Save and send again (Enter)").clicked() || enter {
         actions.push(Action::SaveKeyAndResend);
     }

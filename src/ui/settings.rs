@@ -3,13 +3,22 @@
 use egui::{RichText, TextEdit};
 
 use super::{Action, OK_ICON, error_line, ok_color};
-use crate::config::{BaseUrl, Environment, Settings};
+use crate::config::{BaseUrl, Environment, MachineSettings, Resolved, Settings, Source};
 
 pub const KEY_FIELD_LABEL: &str = "API key";
 pub const PRACTICE_GROUP_LABEL: &str = "Practice group ID";
 pub const CUSTOM_URL_LABEL: &str = "Server address";
+pub const SET_BY_IT: &str = "set by your practice's IT";
+const LOCK_ICON: &str = "🔒";
 
 pub struct SettingsView<'a> {
+    /// What is in force and where each part comes from.
+    pub resolved: &'a Resolved,
+    pub machine: Option<&'a MachineSettings>,
+    /// Settings files that can't be used, in words.
+    pub problems: &'a [String],
+    /// The proxy for this environment's server (address only), if any.
+    pub proxy: Option<&'a str>,
     pub settings: &'a mut Settings,
     pub key_text: &'a mut String,
     /// One line on where the key for this environment comes from.
@@ -26,22 +35,50 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
     ui.heading("Settings");
     ui.add_space(6.0);
+    for problem in view.problems {
+        error_line(ui, problem);
+    }
     for name in &view.overridden_by {
         ui.label(format!(
             "ℹ {name} is set on this computer and takes priority."
         ));
     }
+    for conflict in &view.resolved.conflicts {
+        error_line(
+            ui,
+            &format!("{conflict}. Nothing is sent until it is removed."),
+        );
+    }
 
+    let resolved = view.resolved;
+    let environment = resolved.environment;
+    let it_file = view
+        .machine
+        .map(|m| m.path.display().to_string())
+        .unwrap_or_default();
     ui.label(RichText::new("Environment").strong());
-    ui.horizontal_wrapped(|ui| {
-        for environment in Environment::ALL {
-            let selected = view.settings.environment == environment;
-            if ui.selectable_label(selected, environment.label()).clicked() && !selected {
-                actions.push(Action::SetEnvironment(environment));
+    if resolved.locked_by.is_some() {
+        ui.label(format!(
+            "{LOCK_ICON} {} — {} ({it_file}). It can't be changed here.",
+            environment.label(),
+            SET_BY_IT
+        ));
+    } else {
+        ui.horizontal_wrapped(|ui| {
+            for choice in Environment::ALL {
+                let selected = environment == choice;
+                if ui.selectable_label(selected, choice.label()).clicked() && !selected {
+                    actions.push(Action::SetEnvironment(choice));
+                }
             }
+        });
+        if resolved.environment_source == (Source::PracticeIt { locked: false }) {
+            ui.label(format!(
+                "{} is the default chosen by your practice's IT ({it_file}).",
+                environment.label()
+            ));
         }
-    });
-    let environment = view.settings.environment;
+    }
     ui.label(match environment {
         Environment::Demo => "The built-in demo: made-up patients, nothing is sent to Hero.",
         Environment::Staging => {
@@ -52,13 +89,20 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
     });
     ui.add_space(8.0);
 
-    if environment == Environment::Custom {
+    if environment == Environment::Custom && resolved.locked_by.is_some() {
+        ui.label(format!(
+            "{LOCK_ICON} {CUSTOM_URL_LABEL}: {} — {SET_BY_IT}",
+            resolved.base_url
+        ));
+    } else if environment == Environment::Custom {
+        let it_default = (resolved.base_url_source == Source::PracticeIt { locked: false })
+            .then(|| resolved.base_url.clone());
         ui.horizontal(|ui| {
             let label = ui.label(CUSTOM_URL_LABEL);
             let response = ui
                 .add(
                     TextEdit::singleline(&mut view.settings.custom_base_url)
-                        .hint_text("https://…")
+                        .hint_text(it_default.as_deref().unwrap_or("https://…"))
                         .desired_width(320.0),
                 )
                 .labelled_by(label.id);
@@ -66,12 +110,24 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 actions.push(Action::SaveSettings);
             }
         });
-        if let Err(e) = BaseUrl::parse(&view.settings.custom_base_url) {
+        if let Some(url) = &it_default {
+            ui.label(format!(
+                "Using {url}, set by your practice's IT; type another address to use it instead."
+            ));
+        }
+        if let Err(e) = BaseUrl::parse(&resolved.base_url) {
             error_line(ui, &e.to_string());
         }
     }
 
-    if environment != Environment::Demo {
+    if environment != Environment::Demo && resolved.practice_group_locked() {
+        ui.label(format!(
+            "{LOCK_ICON} {PRACTICE_GROUP_LABEL}: {} — {SET_BY_IT}",
+            resolved.practice_group_id
+        ));
+    } else if environment != Environment::Demo {
+        let it_default = (resolved.practice_group_source == Source::PracticeIt { locked: false })
+            .then(|| resolved.practice_group_id.clone());
         ui.horizontal(|ui| {
             let label = ui.label(PRACTICE_GROUP_LABEL);
             let group = view
@@ -80,20 +136,25 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 .entry(environment)
                 .or_default();
             let response = ui
-                .add(TextEdit::singleline(group).desired_width(240.0))
+                .add(
+                    TextEdit::singleline(group)
+                        .hint_text(it_default.as_deref().unwrap_or_default())
+                        .desired_width(240.0),
+                )
                 .labelled_by(label.id);
             if response.lost_focus() {
                 actions.push(Action::SaveSettings);
             }
         });
-        if view
-            .settings
-            .practice_group_id(environment)
-            .trim()
-            .is_empty()
-        {
+        if let Some(id) = &it_default {
+            ui.label(format!(
+                "Using {id}, set by your practice's IT; type another ID to use it instead."
+            ));
+        } else if resolved.practice_group_id.trim().is_empty() {
             error_line(ui, "Enter the practice group ID Hero gave your practice");
         }
+    }
+    if environment != Environment::Demo {
         ui.add_space(8.0);
 
         ui.label(RichText::new(format!("API key for {environment}")).strong());
@@ -121,6 +182,16 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
             }
         });
         ui.label("The key is kept in this computer's keychain, never in a file.");
+    }
+    if environment != Environment::Demo {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Network").strong());
+        ui.label(match view.proxy {
+            Some(proxy) => format!(
+                "Connects to Hero through the proxy {proxy} (from this computer's proxy settings)."
+            ),
+            None => "Connects to Hero directly (no proxy is set on this computer).".to_owned(),
+        });
     }
     ui.add_space(8.0);
     if ui

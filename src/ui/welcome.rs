@@ -4,7 +4,12 @@ use egui::RichText;
 
 use super::Action;
 
-pub fn show(ui: &mut egui::Ui, keychain_note: Option<&str>) -> Option<Action> {
+/// `locked_to`: the environment the practice's IT locked this computer to (no demo then).
+pub fn show(
+    ui: &mut egui::Ui,
+    keychain_note: Option<&str>,
+    locked_to: Option<crate::config::Environment>,
+) -> Option<Action> {
     let mut action = None;
     ui.add_space(24.0);
     ui.vertical_centered(|ui| {
@@ -16,6 +21,23 @@ pub fn show(ui: &mut egui::Ui, keychain_note: Option<&str>) -> Option<Action> {
             super::error_line(ui, note);
         }
         ui.add_space(16.0);
+        if let Some(environment) = locked_to {
+            ui.label(format!(
+                "Your practice's IT has set this computer to {environment}: enter the API key for it."
+            ));
+            ui.add_space(12.0);
+            if ui
+                .add(
+                    egui::Button::new(RichText::new("Enter your API key (Enter)").size(18.0))
+                        .min_size(egui::vec2(260.0, 40.0)),
+                )
+                .clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Enter))
+            {
+                action = Some(Action::OpenSettings);
+            }
+            return;
+        }
         let demo = ui.add(
             egui::Button::new(RichText::new("Try the demo (Enter)").size(18.0))
                 .min_size(egui::vec2(260.0, 40.0)),

@@ -53,7 +53,7 @@ impl Fixture {
 
     pub fn custom_server_with(&self, base_url: &str, key: &str, group: &str) {
         let mut settings = Settings {
-            environment: Environment::Custom,
+            environment: Some(Environment::Custom),
             custom_base_url: base_url.to_owned(),
             ..Settings::default()
         };
@@ -68,7 +68,7 @@ impl Fixture {
 
     pub fn demo(&self) {
         let settings = Settings {
-            environment: Environment::Demo,
+            environment: Some(Environment::Demo),
             ..Settings::default()
         };
         self.settings_file().save(&settings).unwrap();
