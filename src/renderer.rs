@@ -12,7 +12,7 @@ pub const OVERRIDE_VAR: &str = "HERO_RENDERER";
 pub enum Renderer {
     /// OpenGL through glow: starts fastest (PLATFORM-NOTES), needs OpenGL 2.0+.
     Glow,
-    /// wgpu: DX12 (with the WARP software adapter over Remote Desktop), Metal, Vulkan/GL.
+    /// wgpu: DX12 (with the WARP software adapter over Remote Desktop), Metal, Vulkan (not its GL backend: glow covers OpenGL).
     Wgpu,
 }
 

@@ -305,7 +305,6 @@ fn numbers_that_reach_no_patient_exit_2_and_send_nothing() {
     let cause = json["cause"].as_str().unwrap();
     assert!(cause.contains("a test NHS number"), "{cause}");
     assert!(cause.contains("no real patient has it"), "{cause}");
-    // The same number on a test service (Custom, from HERO_BASE_URL) is sent as before.
     rt.block_on(server.verify());
 }
 
