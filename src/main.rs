@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 
 /// The app icon, embedded so the window has it without any installed files.
 fn window_icon() -> egui::IconData {
-    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icons/hero-intake-256.png"))
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icons/hicolor/64x64/apps/hero-intake.png"))
         .unwrap_or_default()
 }
 
