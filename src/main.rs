@@ -32,8 +32,10 @@ fn main() -> ExitCode {
 
 /// The app icon, embedded so the window has it without any installed files.
 fn window_icon() -> egui::IconData {
-    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icons/hicolor/64x64/apps/hero-intake.png"))
-        .unwrap_or_default()
+    eframe::icon_data::from_png_bytes(include_bytes!(
+        "../assets/icons/hicolor/64x64/apps/hero-intake.png"
+    ))
+    .unwrap_or_default()
 }
 
 /// Opens the window with the first renderer that can draw it (src/renderer.rs), in
