@@ -13,7 +13,7 @@ use crate::demographics::{Demographics, NameError, NamePart, PersonName, Postcod
 use crate::patient::{
     DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, Trace,
 };
-use crate::text::strip_invisible;
+use crate::text::is_blank;
 use crate::worker::RequestId;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -194,11 +194,10 @@ impl Intake {
     /// The trace Enter sends: by name and postcode once any of those fields is filled
     /// and the NHS number is left empty; otherwise by NHS number.
     pub fn trace(&self) -> Trace {
-        let filled = |text: &str| !strip_invisible(text).trim().is_empty();
         let demographics_typed = [&self.forename_text, &self.surname_text, &self.postcode_text]
             .iter()
-            .any(|text| filled(text));
-        if !filled(&self.nhs_text) && demographics_typed {
+            .any(|text| !is_blank(text));
+        if is_blank(&self.nhs_text) && demographics_typed {
             Trace::Demographics
         } else {
             Trace::NhsNumber

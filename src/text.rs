@@ -27,6 +27,12 @@ pub fn strip_invisible(input: &str) -> String {
         .collect()
 }
 
+/// Whether a field holds nothing but spaces and invisible characters: how every
+/// screen and rule decides a field was left empty.
+pub fn is_blank(input: &str) -> bool {
+    input.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
 /// How a character is named in a message: control characters by code, digits from
 /// other scripts as such (they look like 0–9 but aren't), anything else as itself.
 pub(crate) fn describe_char(c: char) -> String {
@@ -47,6 +53,13 @@ mod tests {
     fn pasted_invisibles_are_dropped_and_odd_spaces_become_plain() {
         let pasted = "\u{FEFF}1\u{200B}2\u{00A0}3\u{202F}4\u{200E}5\u{2060}6\t7\u{00AD}8";
         assert_eq!(strip_invisible(pasted), "12 3 456 78");
+    }
+
+    #[test]
+    fn only_spaces_and_invisibles_are_blank() {
+        assert!(is_blank(" \u{200B}\u{00A0}\t"));
+        assert!(is_blank(""));
+        assert!(!is_blank(" \u{200B}a"));
     }
 
     #[test]

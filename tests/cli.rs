@@ -61,6 +61,19 @@ fn server_answering(rt: &tokio::runtime::Runtime, response: ResponseTemplate) ->
     })
 }
 
+/// A server that fails the test (at `verify`) if anything is sent to it.
+fn server_expecting_nothing(rt: &tokio::runtime::Runtime) -> MockServer {
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
 #[test]
 fn registered_prints_the_patient_id_and_exits_0() {
     let rt = runtime();
@@ -148,15 +161,7 @@ fn refusals_exit_3_and_failures_exit_4() {
 #[test]
 fn invalid_input_exits_2_and_sends_nothing() {
     let rt = runtime();
-    let server = rt.block_on(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0)
-            .mount(&server)
-            .await;
-        server
-    });
+    let server = server_expecting_nothing(&rt);
     let (code, json, _) = register_json(&server.uri(), "999 000 001", "14/07/1985");
     assert_eq!(code, 2);
     assert!(
@@ -258,15 +263,7 @@ fn details_as_pasted_and_exported_are_sent_in_the_standard_form() {
 #[test]
 fn numbers_that_reach_no_patient_exit_2_and_send_nothing() {
     let rt = runtime();
-    let server = rt.block_on(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0)
-            .mount(&server)
-            .await;
-        server
-    });
+    let server = server_expecting_nothing(&rt);
     for (nhs, words) in [
         ("QQ 12 34 56 C", "That is a National Insurance number"),
         ("010 000 0002", "That is a Scottish CHI number"),
@@ -364,15 +361,7 @@ fn register_by_name_sends_the_demographics_variant() {
 #[test]
 fn register_by_name_refuses_bad_details_and_mixed_or_missing_traces() {
     let rt = runtime();
-    let server = rt.block_on(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200))
-            .expect(0)
-            .mount(&server)
-            .await;
-        server
-    });
+    let server = server_expecting_nothing(&rt);
     let names = |forename: &str, surname: &str, postcode: &str| {
         let out = hero_intake(
             &server.uri(),

@@ -98,18 +98,17 @@ fn masked(row: &BatchRow) -> String {
         RowCheck::Valid(query) => query.masked(),
         // A row without an NHS number: initials and the postcode's first part, as sent.
         _ if row.nhs_number.is_empty() && !(row.forename.is_empty() && row.surname.is_empty()) => {
-            let initial = |name: &str| {
-                name.chars()
-                    .find(|c| c.is_alphabetic())
-                    .map_or_else(|| "*".to_owned(), |c| format!("{c}."))
+            use crate::demographics::{NamePart, PersonName, Postcode};
+            let initial = |name: &str, part| {
+                PersonName::parse(name, part).map_or_else(|_| "*".to_owned(), |n| n.masked())
             };
             // Only a real postcode's outward code: the cell may hold anything.
-            let postcode = crate::demographics::Postcode::parse(&row.postcode)
-                .map_or_else(|_| "***".to_owned(), |p| p.masked());
+            let postcode =
+                Postcode::parse(&row.postcode).map_or_else(|_| "***".to_owned(), |p| p.masked());
             format!(
                 "{} {} {postcode}",
-                initial(&row.forename),
-                initial(&row.surname)
+                initial(&row.forename, NamePart::Forename),
+                initial(&row.surname, NamePart::Surname)
             )
         }
         _ => {

@@ -9,7 +9,7 @@ use crate::demographics::{NameError, PersonName};
 use crate::patient::{NhsNumberError, Trace};
 use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
 use crate::state::Intake;
-use crate::text::strip_invisible;
+use crate::text::is_blank;
 
 pub const NHS_FIELD_LABEL: &str = "NHS number";
 pub const DOB_FIELD_LABEL: &str = "Date of birth";
@@ -62,7 +62,7 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
     let to_correct = view.intake.fields_to_correct();
     let by_nhs_number = check.trace == Trace::NhsNumber;
     // "Typed" as `Intake::trace` counts it: invisible characters alone are nothing.
-    let typed = |text: &str| !strip_invisible(text).trim().is_empty();
+    let typed = |text: &str| !is_blank(text);
     let show_error = |text: &str| typed(text) || view.show_all_errors;
     let status_of = |text: &str, used: bool, result: Result<String, String>| match result {
         _ if !used && typed(text) => FieldStatus::NotSent,
