@@ -62,7 +62,7 @@ env "${no_gl[@]}" RUST_LOG=hero_intake=info \
     HERO_PRACTICE_GROUP_ID=ci-practice "$BIN" >"$WORK/app.log" 2>&1 &
 APP=$!
 PIDS+=("$APP")
-W=$(timeout 30 xdotool search --sync --onlyvisible --name "Hero Intake" | head -1) ||
+W=$(timeout 30 xdotool search --sync --onlyvisible --name "Hero Intake" | awk 'NR == 1') ||
     fail "no window within 30 s: $(tail -5 "$WORK/app.log")"
 for _ in $(seq 100); do grep -q 'drawing the window' "$WORK/app.log" && break; sleep 0.1; done
 timeout 10 xdotool windowfocus --sync "$W" || fail "the window could not be focused"

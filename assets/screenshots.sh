@@ -19,7 +19,7 @@ for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 "$BIN" >/dev/null 2>&1 &
 APP=$!
 trap 'kill $APP $XVFB 2>/dev/null || true' EXIT
-W=$(timeout 30 xdotool search --sync --name "Hero Intake" | head -1)
+W=$(timeout 30 xdotool search --sync --name "Hero Intake" | awk 'NR == 1')
 sleep 1.5
 xdotool windowfocus --sync "$W"
 shot() { sleep "${2:-0.6}"; import -window "$W" "$OUT/screenshot-$1.png"; }

@@ -299,7 +299,7 @@ say "== request: hero-intake register against curl, $REQ_RUNS runs each"
 PIDS+=($!)
 sandbox=$!
 for _ in $(seq 200); do grep -q "listening on" "$TMP/sandbox.out" && break; sleep 0.05; done
-URL=$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$TMP/sandbox.out" | head -1)
+URL=$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p;T;q' "$TMP/sandbox.out")
 [[ -n $URL ]] || die "the sandbox did not start: $(cat "$TMP/sandbox.out")"
 URL=${URL%/}
 export HERO_BASE_URL=$URL HERO_API_KEY=demo-key-not-secret HERO_PRACTICE_GROUP_ID=demo-practice

@@ -84,7 +84,7 @@ got=$(/usr/bin/hero-intake-cli --version)
 desktop-file-validate /usr/share/applications/hero-intake.desktop
 echo "desktop-file-validate: ok"
 appstreamcli validate --no-net /usr/share/metainfo/net.herohealth.HeroIntake.metainfo.xml
-dpkg-query --showformat='${Conffiles}\n' --show hero-intake | grep -q '/etc/hero-intake/settings.json.example' \
+grep -q '/etc/hero-intake/settings.json.example' <<<"$(dpkg-query --showformat='${Conffiles}\n' --show hero-intake)" \
     || { echo "/etc/hero-intake/settings.json.example is not a conffile" >&2; exit 1; }
 
 step "machine-wide settings: the example, copied into place, locks the installed app"
@@ -108,7 +108,7 @@ dpkg-deb --info "$deb" | grep Installed-Size
 step "remove"
 $SUDO apt-get purge -y hero-intake
 trap - EXIT
-if dpkg -s hero-intake 2>/dev/null | grep -q '^Status: install ok installed'; then
+if grep -q '^Status: install ok installed' <<<"$(dpkg -s hero-intake 2>/dev/null || true)"; then
     echo "hero-intake is still installed" >&2
     exit 1
 fi

@@ -36,8 +36,10 @@ for word in '--environment "\[ENVIRONMENT\]"' '--practice-group-id "\[PRACTICE_G
             '--locked "\[LOCKED\]"' '--base-url "\[BASE_URL\]"' '\[CommonAppDataFolder\]Hero Intake'; do
     grep -q -- "$word" <<<"$actions" || fail "the custom action does not pass $word"
 done
-msiinfo export "$work/check.msi" InstallExecuteSequence \
-    | grep -q '^WriteMachineSettings	(ENVIRONMENT OR BASE_URL OR PRACTICE_GROUP_ID OR LOCKED) AND NOT (REMOVE~="ALL")	[0-9]' \
+# Captured first: msiinfo writes line by line, and a grep -q that stops reading early would
+# kill it with SIGPIPE, failing the pipeline under pipefail.
+sequence=$(msiinfo export "$work/check.msi" InstallExecuteSequence)
+grep -q '^WriteMachineSettings	(ENVIRONMENT OR BASE_URL OR PRACTICE_GROUP_ID OR LOCKED) AND NOT (REMOVE~="ALL")	[0-9]' <<<"$sequence" \
     || fail "WriteMachineSettings is not scheduled with its condition"
 [[ $(msiinfo export "$work/check.msi" LaunchCondition | grep -c 'must\|need') -ge 4 ]] \
     || fail "fewer than 4 launch conditions"
