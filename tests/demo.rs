@@ -358,3 +358,20 @@ async fn the_sandbox_refuses_a_body_mixing_the_two_variants() {
         .unwrap();
     assert_eq!(response.status(), 400);
 }
+
+/// The window opens on the demo tables; egui's `Grid` would lay that first frame out
+/// twice (a discarded sizing pass), which was most of the extra start-up time.
+#[test]
+fn opening_on_the_demo_lays_out_every_frame_once() {
+    let fixture = Fixture::new();
+    fixture.demo();
+    let mut harness = fixture.harness();
+    settle(&mut harness, |h| has_text(h, "Use 999 000 0018"));
+    assert!(
+        has_text(&harness, "Use Sam Demoperson"),
+        "both tables are drawn"
+    );
+    let frames = harness.ctx.cumulative_frame_nr();
+    let passes = harness.ctx.cumulative_pass_nr();
+    assert_eq!(passes, frames, "{passes} layout passes in {frames} frames");
+}

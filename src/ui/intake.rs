@@ -2,6 +2,7 @@
 
 use egui::{Id, Key, RichText, TextEdit};
 
+use super::table::{self, Cell};
 use super::{Action, OK_ICON, error_line, ok_color};
 use crate::api::RequestField;
 use crate::config::Environment;
@@ -269,61 +270,60 @@ fn field_row(
 
 /// The demo table: one click fills the form with a patient for each outcome.
 pub fn demo_patients(ui: &mut egui::Ui) -> Option<Action> {
+    const FILL: &str = "Fill the form with this demo patient";
     let mut action = None;
     egui::CollapsingHeader::new("Demo patients: try every outcome")
         .default_open(true)
         .show(ui, |ui| {
-            egui::Grid::new("demo_patients")
-                .striped(true)
-                .num_columns(4)
-                .show(ui, |ui| {
-                    ui.strong("NHS number");
-                    ui.strong("Date of birth");
-                    ui.strong("What happens");
-                    ui.label("");
-                    ui.end_row();
-                    for (index, patient) in DEMO_PATIENTS.iter().enumerate() {
-                        ui.monospace(patient.nhs_number);
-                        ui.monospace(patient.dob);
-                        ui.label(patient.what_happens);
-                        if ui
-                            .button(format!("Use {}", patient.nhs_number))
-                            .on_hover_text("Fill the form with this demo patient")
-                            .clicked()
-                        {
-                            action = Some(Action::UseDemoPatient(index));
-                        }
-                        ui.end_row();
-                    }
-                });
+            let header = [
+                Cell::Header("NHS number"),
+                Cell::Header("Date of birth"),
+                Cell::Header("What happens"),
+                Cell::Empty,
+            ];
+            let rows: Vec<_> = DEMO_PATIENTS
+                .iter()
+                .map(|patient| {
+                    vec![
+                        Cell::Mono(patient.nhs_number),
+                        Cell::Mono(patient.dob),
+                        Cell::Text(patient.what_happens),
+                        Cell::Button(format!("Use {}", patient.nhs_number), FILL),
+                    ]
+                })
+                .collect();
+            if let Some(index) = table::striped(ui, &header, &rows) {
+                action = Some(Action::UseDemoPatient(index));
+            }
             ui.add_space(4.0);
             ui.label("Without an NHS number (leave it empty): trace by name and postcode");
-            egui::Grid::new("demo_named_patients")
-                .striped(true)
-                .num_columns(5)
-                .show(ui, |ui| {
-                    ui.strong("Name");
-                    ui.strong("Date of birth");
-                    ui.strong("Postcode");
-                    ui.strong("What happens");
-                    ui.label("");
-                    ui.end_row();
-                    for (index, patient) in DEMO_NAMED_PATIENTS.iter().enumerate() {
-                        let name = format!("{} {}", patient.forename, patient.surname);
-                        ui.label(&name);
-                        ui.monospace(patient.dob);
-                        ui.monospace(patient.postcode);
-                        ui.label(patient.what_happens);
-                        if ui
-                            .button(format!("Use {name}"))
-                            .on_hover_text("Fill the form with this demo patient")
-                            .clicked()
-                        {
-                            action = Some(Action::UseDemoNamedPatient(index));
-                        }
-                        ui.end_row();
-                    }
-                });
+            let header = [
+                Cell::Header("Name"),
+                Cell::Header("Date of birth"),
+                Cell::Header("Postcode"),
+                Cell::Header("What happens"),
+                Cell::Empty,
+            ];
+            let names: Vec<String> = DEMO_NAMED_PATIENTS
+                .iter()
+                .map(|patient| format!("{} {}", patient.forename, patient.surname))
+                .collect();
+            let rows: Vec<_> = DEMO_NAMED_PATIENTS
+                .iter()
+                .zip(&names)
+                .map(|(patient, name)| {
+                    vec![
+                        Cell::Text(name),
+                        Cell::Mono(patient.dob),
+                        Cell::Mono(patient.postcode),
+                        Cell::Text(patient.what_happens),
+                        Cell::Button(format!("Use {name}"), FILL),
+                    ]
+                })
+                .collect();
+            if let Some(index) = table::striped(ui, &header, &rows) {
+                action = Some(Action::UseDemoNamedPatient(index));
+            }
         });
     action
 }

@@ -6,6 +6,7 @@ pub mod intake;
 pub mod result;
 pub mod settings;
 pub mod shift;
+pub mod table;
 pub mod welcome;
 
 use egui::{Color32, RichText};
