@@ -220,7 +220,7 @@ stop "$APP"
 # ---------------------------------------------------------------- 2 + 3. hero: idle, 1,000 registrations
 say "== idle and $REGS registrations: hero-intake (demo, real window, xdotool)"
 : >"$TMP/app.log"
-RUST_LOG="warn,hero_intake::sandbox=info,hero_intake::api=debug" launch "$HERO"
+RUST_LOG="warn,hero_core::sandbox=info,hero_core::api=debug" launch "$HERO"
 hero=$APP
 xdotool windowfocus --sync "$APP_WIN"
 for _ in $(seq 200); do grep -q "demo sandbox listening" "$TMP/app.log" && break; sleep 0.05; done

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
-use hero_intake::app::{AppOptions, HeroIntakeApp, RecordingOpener};
+use hero_intake::app::{AppOptions, HeroIntakeApp};
 use hero_intake::config::{Overrides, SettingsFile};
 use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
@@ -26,7 +26,7 @@ use hero_intake::state::Phase;
 // The window tests' helpers (typing into a field as a receptionist does).
 #[path = "../tests/common/mod.rs"]
 mod common;
-use common::type_into;
+use common::{RecordingOpener, type_into};
 
 const NHS: &str = "9990000018";
 const DOB: &str = "01/02/1992";

@@ -1,8 +1,8 @@
 //! `HeroIntakeApp`: the eframe app. Drains worker events, draws the screens, applies
 //! the user's actions. The only module that touches both the worker and egui.
 
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
@@ -34,31 +34,6 @@ impl UrlOpener for SystemBrowser {
             tracing::warn!(kind = ?e.kind(), "could not start a browser");
             "no web browser could be started on this computer".to_owned()
         })
-    }
-}
-
-/// Records what would have been opened (tests).
-#[derive(Debug, Default)]
-pub struct RecordingOpener {
-    opened: Mutex<Vec<String>>,
-}
-
-impl RecordingOpener {
-    pub fn opened(&self) -> Vec<String> {
-        self.opened
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-}
-
-impl UrlOpener for RecordingOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
-        self.opened
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(url.to_owned());
-        Ok(())
     }
 }
 

@@ -2,17 +2,42 @@
 //! in-memory key store and a recording URL opener.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use hero_intake::api::{RetryPolicy, Timeouts};
-use hero_intake::app::{AppOptions, HeroIntakeApp, RecordingOpener};
+use hero_intake::app::{AppOptions, HeroIntakeApp, UrlOpener};
 use hero_intake::config::{Environment, Overrides, Settings, SettingsFile};
 use hero_intake::secrets::{ApiKey, KeyStore, MemoryKeyStore};
 
 pub const TEST_KEY: &str = "test-key-0123456789";
 pub const TEST_GROUP: &str = "pg-test-1";
+
+/// Records what would have been opened (tests).
+#[derive(Debug, Default)]
+pub struct RecordingOpener {
+    opened: Mutex<Vec<String>>,
+}
+
+impl RecordingOpener {
+    pub fn opened(&self) -> Vec<String> {
+        self.opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl UrlOpener for RecordingOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(url.to_owned());
+        Ok(())
+    }
+}
 
 pub struct Fixture {
     pub runtime: tokio::runtime::Runtime,

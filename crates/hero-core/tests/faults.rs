@@ -10,14 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use hero_intake::api::retry::parse_retry_after;
-use hero_intake::api::{
+use hero_core::api::retry::parse_retry_after;
+use hero_core::api::{
     ApiError, Connection, ErrorClass, HeroClient, Progress, Registration, RetryPolicy, Timeouts,
     WaitReason,
 };
-use hero_intake::config::{BaseUrl, BaseUrlError};
-use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
-use hero_intake::secrets::ApiKey;
+use hero_core::config::{BaseUrl, BaseUrlError};
+use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
+use hero_core::secrets::ApiKey;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

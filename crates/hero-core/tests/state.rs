@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use hero_intake::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
-use hero_intake::config::Environment;
-use hero_intake::patient::{DateOfBirth, NhsNumber, NhsNumberError, PatientQuery, Trace};
-use hero_intake::state::{Command, Intake, Phase, is_safe_login_url};
+use hero_core::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
+use hero_core::config::Environment;
+use hero_core::patient::{DateOfBirth, NhsNumber, NhsNumberError, PatientQuery, Trace};
+use hero_core::state::{Command, Intake, Phase, is_safe_login_url};
 use jiff::civil::{Date, date};
 
 const ENV: Environment = Environment::Staging;

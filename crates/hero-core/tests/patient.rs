@@ -3,7 +3,7 @@
 //! Only NHS test numbers from the 999 range are used, never real-person data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hero_intake::patient::{
+use hero_core::patient::{
     DateOfBirth, DateOfBirthError, MAX_AGE_YEARS, NhsNumber, NhsNumberError, NumberRange,
     TestNumbers,
 };
@@ -713,7 +713,7 @@ fn debug_never_contains_the_date() {
 
 #[test]
 fn patient_query_debug_hides_both_fields() {
-    let query = hero_intake::patient::PatientQuery::ByNhsNumber {
+    let query = hero_core::patient::PatientQuery::ByNhsNumber {
         nhs_number: NhsNumber::parse("9990000034").unwrap(),
         dob: DateOfBirth::parse("17/08/1975", today()).unwrap(),
     };

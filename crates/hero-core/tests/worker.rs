@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use hero_intake::api::{ApiError, PatientId, Registration};
-use hero_intake::worker::{Event, Worker};
+use hero_core::api::{ApiError, PatientId, Registration};
+use hero_core::worker::{Event, Worker};
 
 fn worker() -> (
     tokio::runtime::Runtime,

@@ -1,9 +1,9 @@
 //! Property tests: the parsers never panic, and whatever they accept is consistent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hero_intake::api::Registration;
-use hero_intake::api::types::parse_success;
-use hero_intake::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber, NhsNumberError, TestNumbers};
+use hero_core::api::Registration;
+use hero_core::api::types::parse_success;
+use hero_core::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber, NhsNumberError, TestNumbers};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};

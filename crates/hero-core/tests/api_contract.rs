@@ -6,13 +6,13 @@
 
 use std::time::Duration;
 
-use hero_intake::api::types::BodyProblem;
-use hero_intake::api::{
+use hero_core::api::types::BodyProblem;
+use hero_core::api::{
     ApiError, Connection, ErrorClass, HeroClient, Registration, RequestField, RetryPolicy, Timeouts,
 };
-use hero_intake::config::BaseUrl;
-use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
-use hero_intake::secrets::ApiKey;
+use hero_core::config::BaseUrl;
+use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
+use hero_core::secrets::ApiKey;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -448,7 +448,7 @@ async fn ok_with_empty_login_url_is_empty_login_url() {
 // ------------------------------------------------ the trace by name and postcode
 
 fn demographics_query() -> PatientQuery {
-    use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+    use hero_core::demographics::{Demographics, NamePart, PersonName, Postcode};
     PatientQuery::ByDemographics(Demographics {
         forename: PersonName::parse("  Zoë  Ann ", NamePart::Forename).unwrap(),
         surname: PersonName::parse("O’Testperson", NamePart::Surname).unwrap(),
@@ -599,12 +599,12 @@ async fn a_demographics_400_names_the_field_from_its_path() {
 
 #[test]
 fn a_request_body_is_one_variant_or_the_other() {
-    use hero_intake::api::types::RegisterPdsRequest;
+    use hero_core::api::types::RegisterPdsRequest;
     let by_name: RegisterPdsRequest = serde_json::from_value(json!({
         "forename": "A", "surname": "B", "dob": DOB, "postcode": "LS1 4AP"
     }))
     .unwrap();
-    assert_eq!(by_name.trace(), hero_intake::patient::Trace::Demographics);
+    assert_eq!(by_name.trace(), hero_core::patient::Trace::Demographics);
     // A mix of the two is neither.
     let mixed = serde_json::from_value::<RegisterPdsRequest>(json!({
         "nhs_number": "999 000 0018", "forename": "A", "surname": "B", "dob": DOB, "postcode": "LS1 4AP"

@@ -1,8 +1,6 @@
 //! The API key: a redacting type, and where it is kept (the OS keychain).
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
 
 use thiserror::Error;
 
@@ -140,69 +138,83 @@ impl KeyStore for OsKeychain {
     }
 }
 
-/// Keys held in memory: for tests, and never used by the shipped app.
-#[derive(Default)]
-pub struct MemoryKeyStore {
-    keys: Mutex<HashMap<Environment, ApiKey>>,
-    unavailable: bool,
-}
+#[cfg(feature = "test-support")]
+pub use memory::MemoryKeyStore;
 
-impl fmt::Debug for MemoryKeyStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("MemoryKeyStore")
-    }
-}
+/// Only with the `test-support` feature: the shipped app never holds keys this way.
+#[cfg(feature = "test-support")]
+mod memory {
+    use std::collections::HashMap;
+    use std::fmt;
+    use std::sync::Mutex;
 
-impl MemoryKeyStore {
-    pub fn new() -> Self {
-        Self::default()
-    }
+    use super::{ApiKey, KeyStore, KeyStoreError};
+    use crate::config::Environment;
 
-    pub fn with_key(environment: Environment, key: ApiKey) -> Self {
-        let store = Self::default();
-        store.lock().insert(environment, key);
-        store
+    /// Keys held in memory: for tests, and never used by the shipped app.
+    #[derive(Default)]
+    pub struct MemoryKeyStore {
+        keys: Mutex<HashMap<Environment, ApiKey>>,
+        unavailable: bool,
     }
 
-    /// A store that behaves like a locked keychain.
-    pub fn unavailable() -> Self {
-        Self {
-            keys: Mutex::default(),
-            unavailable: true,
+    impl fmt::Debug for MemoryKeyStore {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("MemoryKeyStore")
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Environment, ApiKey>> {
-        self.keys
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    impl MemoryKeyStore {
+        pub fn new() -> Self {
+            Self::default()
+        }
+
+        pub fn with_key(environment: Environment, key: ApiKey) -> Self {
+            let store = Self::default();
+            store.lock().insert(environment, key);
+            store
+        }
+
+        /// A store that behaves like a locked keychain.
+        pub fn unavailable() -> Self {
+            Self {
+                keys: Mutex::default(),
+                unavailable: true,
+            }
+        }
+
+        fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Environment, ApiKey>> {
+            self.keys
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
+
+        fn check(&self) -> Result<(), KeyStoreError> {
+            if self.unavailable {
+                Err(KeyStoreError::Unavailable)
+            } else {
+                Ok(())
+            }
+        }
     }
 
-    fn check(&self) -> Result<(), KeyStoreError> {
-        if self.unavailable {
-            Err(KeyStoreError::Unavailable)
-        } else {
+    impl KeyStore for MemoryKeyStore {
+        fn load(&self, environment: Environment) -> Result<Option<ApiKey>, KeyStoreError> {
+            self.check()?;
+            Ok(self.lock().get(&environment).cloned())
+        }
+
+        fn save(&self, environment: Environment, key: &ApiKey) -> Result<(), KeyStoreError> {
+            self.check()?;
+            self.lock().insert(environment, key.clone());
             Ok(())
         }
-    }
-}
 
-impl KeyStore for MemoryKeyStore {
-    fn load(&self, environment: Environment) -> Result<Option<ApiKey>, KeyStoreError> {
-        self.check()?;
-        Ok(self.lock().get(&environment).cloned())
-    }
-
-    fn save(&self, environment: Environment, key: &ApiKey) -> Result<(), KeyStoreError> {
-        self.check()?;
-        self.lock().insert(environment, key.clone());
-        Ok(())
-    }
-
-    fn delete(&self, environment: Environment) -> Result<(), KeyStoreError> {
-        self.check()?;
-        self.lock().remove(&environment);
-        Ok(())
+        fn delete(&self, environment: Environment) -> Result<(), KeyStoreError> {
+            self.check()?;
+            self.lock().remove(&environment);
+            Ok(())
+        }
     }
 }
 

@@ -3,12 +3,12 @@
 //! Only NHS test numbers from the 999 range are used, never real-person data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hero_intake::api::types::{PatientId, Registration};
-use hero_intake::batch::{
+use hero_core::api::types::{PatientId, Registration};
+use hero_core::batch::{
     BatchList, BatchRow, DATE_OF_BIRTH_HEADERS, Delimiter, ListError, MAX_ROWS, NHS_NUMBER_HEADERS,
     RESULTS_HEADER, ResultOutcome, ResultRow, RowCheck, RowCounts, read_list, write_results,
 };
-use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
+use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
@@ -930,7 +930,7 @@ fn numbers_that_reach_no_patient_are_invalid_rows_with_their_reason() {
 // ------------------------------------------------ lists traced by name and postcode
 
 fn demographics(forename: &str, surname: &str, dob: &str, postcode: &str) -> PatientQuery {
-    use hero_intake::demographics::{Demographics, NamePart, PersonName, Postcode};
+    use hero_core::demographics::{Demographics, NamePart, PersonName, Postcode};
     PatientQuery::ByDemographics(Demographics {
         forename: PersonName::parse(forename, NamePart::Forename).unwrap(),
         surname: PersonName::parse(surname, NamePart::Surname).unwrap(),
@@ -948,7 +948,7 @@ fn a_list_of_names_and_postcodes_only_is_traced_by_name() {
     assert_eq!(list.nhs_column, None);
     assert_eq!(
         list.name_columns,
-        Some(hero_intake::batch::NameColumns {
+        Some(hero_core::batch::NameColumns {
             forename: 0,
             surname: 1,
             postcode: 3
@@ -1054,7 +1054,7 @@ fn results_keep_the_name_columns_and_say_which_trace_each_row_used() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        hero_intake::batch::RESULTS_HEADER_WITH_NAMES.join(",")
+        hero_core::batch::RESULTS_HEADER_WITH_NAMES.join(",")
     );
     assert_eq!(
         lines[0],
@@ -1095,7 +1095,7 @@ fn a_comma_in_a_title_line_does_not_decide_the_delimiter() {
 
 #[test]
 fn results_keep_every_cell_read_whichever_trace_was_used() {
-    use hero_intake::batch_run::result_rows;
+    use hero_core::batch_run::result_rows;
     let list = read(concat!(
         "NHS number,Forename,Surname,Date of birth,Postcode\n",
         "999 000 0018,Sam,Demoperson,01/02/1992,ls14ap\n",
@@ -1118,8 +1118,5 @@ fn results_keep_every_cell_read_whichever_trace_was_used() {
     );
     // Sent by name: the NHS number as typed is kept, so the typing error can be found.
     assert_eq!(rows[1].nhs_number, "999 000 001");
-    assert_eq!(
-        rows[1].trace,
-        Some(hero_intake::patient::Trace::Demographics)
-    );
+    assert_eq!(rows[1].trace, Some(hero_core::patient::Trace::Demographics));
 }

@@ -5,8 +5,8 @@
 
 use std::process::Command;
 
-use hero_intake::config::Environment;
-use hero_intake::secrets::{ApiKey, KeyStore, OsKeychain};
+use hero_core::config::Environment;
+use hero_core::secrets::{ApiKey, KeyStore, OsKeychain};
 
 #[test]
 #[ignore = "needs a Secret Service: .ci/run runs it inside dbus-run-session with gnome-keyring"]
