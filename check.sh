@@ -11,4 +11,11 @@ if grep -E '^(egui|eframe|winit)' <<<"$core_tree"; then
     echo "hero-core depends on the window stack (above)" >&2
     exit 1
 fi
+# Licences, banned crates (OpenSSL, a second crypto provider) and sources (deny.toml).
+# Not `advisories`: it needs the RustSec database from GitHub, which these machines can't reach.
+CARGO_DENY_VERSION=0.20.2
+if [[ "$(cargo deny --version 2>/dev/null || true)" != *"$CARGO_DENY_VERSION"* ]]; then
+    cargo install --locked cargo-deny --version "$CARGO_DENY_VERSION"
+fi
+cargo deny --locked check bans licenses sources
 cargo test --locked

@@ -57,6 +57,7 @@ fn sandbox_process() -> Sandbox {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "one whole flow, step by step")]
 fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
     let captured = Captured::default();
     let writer = captured.clone();

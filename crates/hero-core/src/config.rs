@@ -839,6 +839,10 @@ mod tests {
     /// The precedence table (README "Installing for a practice (IT)"), one row per case:
     /// machine-wide file, user's file, variables, flag → what is in force and what is refused.
     #[test]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one row per case of the precedence table"
+    )]
     fn precedence_table() {
         #[allow(clippy::type_complexity)]
         let rows: Vec<(

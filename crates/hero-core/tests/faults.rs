@@ -554,7 +554,7 @@ async fn https_server_with_an_untrusted_certificate_is_refused_as_tls_and_not_re
         let mut tls = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
         let outcome = loop {
             match tls.complete_io(&mut stream) {
-                Ok(_) if tls.is_handshaking() => continue,
+                Ok(_) if tls.is_handshaking() => {}
                 Ok(_) => break "handshake completed".to_owned(),
                 Err(e) => break e.to_string(),
             }
