@@ -32,7 +32,10 @@ const NHS: &str = "9990000018";
 const DOB: &str = "01/02/1992";
 const DEADLINE: Duration = Duration::from_secs(10);
 
-#[expect(clippy::too_many_lines, reason = "the benchmark, set-up to figures, in order")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the benchmark, set-up to figures, in order"
+)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let benching = args.iter().any(|a| a == "--bench");

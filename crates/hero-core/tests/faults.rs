@@ -209,7 +209,6 @@ async fn rate_limited_with_retry_after_seconds_waits_then_succeeds() {
         elapsed >= Duration::from_millis(990),
         "waited only {elapsed:?}"
     );
-    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     assert_eq!(
         waits(&progress),
         vec![(2, Duration::from_secs(1), WaitReason::RateLimited)]
@@ -259,7 +258,7 @@ async fn rate_limited_with_retry_after_http_date_is_honoured() {
 #[tokio::test]
 async fn rate_limited_without_retry_after_uses_backoff() {
     let server = server_failing(ResponseTemplate::new(429), 1).await;
-    let (result, progress, elapsed) = run(&client(&server.uri())).await;
+    let (result, progress, _) = run(&client(&server.uri())).await;
     assert_registered(result);
     assert_eq!(requests(&server).await, 2);
     let waits = waits(&progress);
@@ -271,7 +270,6 @@ async fn rate_limited_without_retry_after_uses_backoff() {
         delay >= BASE_DELAY && delay < BASE_DELAY * 2,
         "delay {delay:?}"
     );
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
     server.verify().await;
 }
 
@@ -307,7 +305,7 @@ async fn rate_limited_with_long_retry_after_is_reported_not_waited() {
         1,
     )
     .await;
-    let (result, progress, elapsed) = run(&client(&server.uri())).await;
+    let (result, progress, _) = run(&client(&server.uri())).await;
     let error = result.unwrap_err();
     assert_eq!(
         error,
@@ -318,7 +316,6 @@ async fn rate_limited_with_long_retry_after_is_reported_not_waited() {
     assert!(error.to_string().contains("10 minutes"), "{error}");
     assert_eq!(error.status(), Some(429));
     assert!(progress.is_empty());
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
     assert_eq!(requests(&server).await, 1);
     server.verify().await;
 }
@@ -395,7 +392,7 @@ async fn service_unavailable_with_long_retry_after_is_a_server_error_not_a_rate_
         1,
     )
     .await;
-    let (result, progress, elapsed) = run(&client(&server.uri())).await;
+    let (result, progress, _) = run(&client(&server.uri())).await;
     let error = result.unwrap_err();
     assert_eq!(
         error,
@@ -407,7 +404,6 @@ async fn service_unavailable_with_long_retry_after_is_a_server_error_not_a_rate_
     assert_eq!(error.status(), Some(503));
     assert!(!error.to_string().contains("rate limit"), "{error}");
     assert!(progress.is_empty());
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
     server.verify().await;
 }
 
@@ -419,13 +415,12 @@ async fn connection_refused_is_unreachable_and_not_retried() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let (result, progress, elapsed) = run(&client(&format!("http://127.0.0.1:{port}"))).await;
+    let (result, progress, _) = run(&client(&format!("http://127.0.0.1:{port}"))).await;
     let error = result.unwrap_err();
     assert_eq!(error, ApiError::Unreachable);
     assert_eq!(error.status(), None);
     assert_eq!(error.class(), ErrorClass::NoAnswer);
     assert!(progress.is_empty(), "retried: {progress:?}");
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
 }
 
 #[tokio::test]
@@ -477,10 +472,8 @@ async fn headers_then_stall_is_a_timeout() {
     assert_eq!(error.class(), ErrorClass::NoAnswer);
     assert_eq!(connections.load(Ordering::SeqCst), 4);
     assert_eq!(progress.len(), 3);
-    assert!(
-        elapsed >= Duration::from_millis(1200) && elapsed < Duration::from_secs(3),
-        "took {elapsed:?}"
-    );
+    // Four attempts, each cut off by the 300 ms timeout (a floor, never a speed bound).
+    assert!(elapsed >= Duration::from_millis(1200), "took {elapsed:?}");
 }
 
 #[tokio::test]
