@@ -1,5 +1,5 @@
 //! Hero Intake: register patients with Hero Health from the GP reception desk. This crate
-//! is the window (`app`, `ui`), the command line and the renderer choice; everything
+//! is the window (`app`, `screens`, `ui`), the command line and the renderer choice; everything
 //! else is in `hero_core`, re-exported here under the same module names.
 
 pub use hero_core::{
@@ -11,6 +11,7 @@ pub mod app;
 pub mod cli;
 pub mod dialogs;
 pub mod renderer;
+pub mod screens;
 pub mod ui;
 
 /// File pickers: the trait and test paths from the core, the native dialogs from here.

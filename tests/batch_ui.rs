@@ -12,7 +12,7 @@ use hero_intake::app::Screen;
 use hero_intake::batch::{ResultOutcome, read_list};
 use hero_intake::patient::TestNumbers;
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
-use hero_intake::ui::batch::BatchStage;
+use hero_intake::screens::batch::BatchStage;
 
 fn numbers(count: usize) -> Vec<String> {
     (0..)
@@ -274,4 +274,32 @@ fn a_list_read_while_switching_to_production_is_not_offered_for_sending() {
     );
     assert_ne!(harness.state().screen(), Screen::Batch);
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
+}
+
+#[test]
+fn settings_opened_over_a_running_list_go_back_to_it_and_keep_its_environment() {
+    let (fixture, _running) = fixture_with_list(200, 10.0);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    harness.get_by_label("Register 200 patients").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+
+    // Its patients go where it started: switching now is refused, and says why.
+    harness.get_by_label("Demo").click();
+    settle(&mut harness, |h| h.state().settings_message().is_some());
+    assert!(has_text(
+        &harness,
+        "Wait for the list to finish (or cancel it) before changing environment"
+    ));
+    assert_eq!(
+        harness.state().environment(),
+        hero_intake::config::Environment::Custom
+    );
+
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness, |h| h.state().screen() == Screen::Batch);
+    assert!(harness.state().batch().unwrap().is_running());
+    assert!(has_text(&harness, "Patient list: clinic list.csv"));
 }

@@ -46,15 +46,18 @@ fn test_connection_says(status: u16) -> String {
     harness.get_by_label("Settings (Ctrl+,)").click();
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);
     harness.get_by_label("Test connection").click();
-    settle(&mut harness, |h| match h.state().settings_message() {
-        None => false,
-        Some(Ok(m)) => m != "Checking…",
-        Some(Err(_)) => true,
+    settle(&mut harness, |h| {
+        h.state()
+            .settings_message()
+            .is_some_and(|m| m.text() != "Checking…")
     });
     fixture.runtime.block_on(server.verify());
-    let message = match harness.state().settings_message().unwrap() {
-        Ok(m) | Err(m) => m.clone(),
-    };
+    let message = harness
+        .state()
+        .settings_message()
+        .unwrap()
+        .text()
+        .to_owned();
     assert!(has_text(&harness, &message), "the message is on screen");
     message
 }
@@ -150,7 +153,8 @@ fn the_shift_list_keeps_this_shifts_patients_in_memory_newest_first() {
     assert!(has_text(&harness, "Identity check needed"));
 
     // Copy the patient before last's ID from the list.
-    let hero_intake::ui::shift::ShiftOutcome::Registered { patient_id } = shift[0].outcome.clone()
+    let hero_intake::screens::intake::shift::ShiftOutcome::Registered { patient_id } =
+        shift[0].outcome.clone()
     else {
         panic!("first patient was registered")
     };

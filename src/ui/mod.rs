@@ -1,71 +1,11 @@
-//! Drawing. Each screen draws from the app's state and returns the `Action`s the
-//! user took; the app applies them after the pass.
+//! What the screens share: the theme, the environment badge, message lines, the table.
+//! The screens themselves are in `crate::screens`.
 
-pub mod batch;
-pub mod intake;
-pub mod result;
-pub mod settings;
-pub mod shift;
 pub mod table;
-pub mod welcome;
 
 use egui::{Color32, RichText};
 
 use crate::config::Environment;
-
-/// Something the user asked for; applied by the app after the UI pass.
-#[derive(Debug, Clone, PartialEq)]
-#[must_use]
-pub enum Action {
-    Submit,
-    Cancel,
-    NextPatient,
-    CopyResult,
-    OpenAgain,
-    OpenSettings,
-    CloseSettings,
-    TryDemo,
-    UseDemoPatient(usize),
-    /// Fill the form with a demo patient for the trace by name and postcode.
-    UseDemoNamedPatient(usize),
-    SetEnvironment(Environment),
-    SaveKey,
-    RemoveKey,
-    SaveSettings,
-    SetTheme(crate::config::ThemeChoice),
-    TestConnection,
-    OpenKeyFix,
-    SaveKeyAndResend,
-    CopyText(String),
-    OpenLink(String),
-    ClearShift,
-    ToggleShift,
-    ImportList,
-    BatchStart,
-    BatchPause,
-    BatchResume,
-    BatchCancel,
-    BatchExport,
-    BatchClose,
-    BatchFilter(batch::ResultFilter),
-    KeepRunning,
-    StopAndClose,
-}
-
-/// The fields shown in place when Hero rejects the key or practice group.
-#[derive(Default)]
-pub struct KeyFix {
-    pub key_text: String,
-    pub practice_group_text: String,
-    /// Set by the practice's IT: shown, not editable.
-    pub group_locked: bool,
-}
-
-impl std::fmt::Debug for KeyFix {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KeyFix(<redacted>)")
-    }
-}
 
 /// A light theme with black text and firm outlines, for low vision and bright desks.
 pub fn high_contrast_light() -> egui::Visuals {

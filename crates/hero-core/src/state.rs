@@ -251,6 +251,16 @@ impl Intake {
         Some(Command::Cancel { id })
     }
 
+    /// The request couldn't be handed to the network (say, the key went missing between
+    /// the check and the send): back to the form, saying why. Nothing was sent.
+    pub fn not_sent(&mut self, id: RequestId, why: &str) {
+        if self.is_current(id) {
+            self.phase = Phase::Editing {
+                notice: Some(format!("Not sent: {why}")),
+            };
+        }
+    }
+
     /// The next patient: an empty form. Refused while a request is in flight.
     pub fn next_patient(&mut self) -> bool {
         if self.is_busy() {

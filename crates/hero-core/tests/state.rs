@@ -925,3 +925,27 @@ fn debug_of_a_demographics_form_hides_names_and_postcode() {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }
+
+#[test]
+fn a_request_that_could_not_be_sent_returns_to_the_form_saying_why() {
+    let (mut intake, id) = sending();
+    intake.not_sent(id, "Reading the API key from the keychain…");
+    assert_eq!(
+        intake.phase(),
+        &Phase::Editing {
+            notice: Some("Not sent: Reading the API key from the keychain…".to_owned())
+        }
+    );
+    assert_eq!(intake.nhs_text, NHS, "the form is kept as typed");
+    assert!(
+        intake.submit(ENV, today()).is_some(),
+        "and can be sent again"
+    );
+}
+
+#[test]
+fn not_sent_for_an_earlier_request_changes_nothing() {
+    let (mut intake, id) = sending();
+    intake.not_sent(id + 1, "anything");
+    assert_eq!(intake.phase(), &Phase::Sending { id });
+}

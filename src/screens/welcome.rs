@@ -2,14 +2,14 @@
 
 use egui::RichText;
 
-use super::Action;
+use super::ToApp;
 
 /// `locked_to`: the environment the practice's IT locked this computer to (no demo then).
 pub fn show(
     ui: &mut egui::Ui,
     keychain_note: Option<&str>,
     locked_to: Option<crate::config::Environment>,
-) -> Option<Action> {
+) -> Option<ToApp> {
     let mut action = None;
     ui.add_space(24.0);
     ui.vertical_centered(|ui| {
@@ -18,7 +18,7 @@ pub fn show(
         ui.label("Register patients with Hero Health from their NHS number and date of birth.");
         ui.label("There is no Hero API key on this computer yet.");
         if let Some(note) = keychain_note {
-            super::error_line(ui, note);
+            crate::ui::error_line(ui, note);
         }
         ui.add_space(16.0);
         if let Some(environment) = locked_to {
@@ -34,7 +34,7 @@ pub fn show(
                 .clicked()
                 || ui.input(|i| i.key_pressed(egui::Key::Enter))
             {
-                action = Some(Action::OpenSettings);
+                action = Some(ToApp::OpenSettings);
             }
             return;
         }
@@ -51,11 +51,11 @@ pub fn show(
             )
             .clicked()
         {
-            action = Some(Action::OpenSettings);
+            action = Some(ToApp::OpenSettings);
         }
         ui.label("Your practice's Hero API key and practice group ID come from Hero's partner programme.");
         if demo.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            action = Some(Action::TryDemo);
+            action = Some(ToApp::TryDemo);
         }
     });
     action

@@ -1,72 +1,12 @@
-//! Batch intake: preview a list, run it with progress, pause and cancel, see and
-//! export the results.
-
-use std::collections::HashMap;
+//! The list screen drawn: the preview, the progress, the results table.
 
 use egui::RichText;
 
-use super::{Action, error_line, ok_color};
-use crate::api::{ApiError, Registration};
-use crate::batch::{BatchList, BatchRow, RowCheck};
-use crate::batch_run::{BatchControl, BatchProgress, BatchSummary, RunState};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ResultFilter {
-    #[default]
-    All,
-    Registered,
-    IdentityCheck,
-    Problems,
-}
-
-#[derive(Debug)]
-pub enum BatchStage {
-    Preview,
-    Running { control: BatchControl },
-    Finished(BatchSummary),
-}
-
-/// One imported list and what became of it. Memory only.
-pub struct BatchSession {
-    pub file_name: String,
-    pub list: BatchList,
-    pub stage: BatchStage,
-    /// Final results by the row number in the file.
-    pub results: HashMap<usize, Result<Registration, ApiError>>,
-    /// The engine's row index → row number in the file.
-    pub row_numbers: Vec<usize>,
-    pub progress: Option<BatchProgress>,
-    pub filter: ResultFilter,
-    pub saved: Option<Result<String, String>>,
-}
-
-impl std::fmt::Debug for BatchSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchSession")
-            .field("rows", &self.list.rows.len())
-            .field("stage", &self.stage)
-            .finish_non_exhaustive()
-    }
-}
-
-impl BatchSession {
-    pub fn new(file_name: String, list: BatchList) -> Self {
-        Self {
-            file_name,
-            list,
-            stage: BatchStage::Preview,
-            results: HashMap::new(),
-            row_numbers: Vec::new(),
-            progress: None,
-            filter: ResultFilter::All,
-            saved: None,
-        }
-    }
-
-    pub fn is_running(&self) -> bool {
-        matches!(self.stage, BatchStage::Running { .. })
-    }
-}
+use super::{BatchStage, Msg, ResultFilter, State as BatchSession};
+use crate::api::Registration;
+use crate::batch::{BatchRow, RowCheck};
+use crate::batch_run::RunState;
+use crate::ui::{error_line, ok_color};
 
 /// How one row of the file stands, in words and for the filter.
 enum RowView<'a> {
@@ -142,7 +82,7 @@ fn passes(filter: ResultFilter, view: &RowView<'_>) -> bool {
     clippy::too_many_lines,
     reason = "the batch screen's one view, to split with the screen folders (issue 11)"
 )]
-pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action> {
+pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Msg> {
     let mut actions = Vec::new();
     let counts = session.list.counts();
     ui.heading(format!("Patient list: {}", session.file_name));
@@ -175,13 +115,13 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
                     .size(18.0),
                 );
                 if ui.add_enabled(counts.valid > 0, start).clicked() {
-                    actions.push(Action::BatchStart);
+                    actions.push(Msg::Start);
                 }
                 if ui.button("Choose another file… (Ctrl+O)").clicked() {
-                    actions.push(Action::ImportList);
+                    actions.push(Msg::ImportList);
                 }
                 if ui.button("Back (Esc)").clicked() {
-                    actions.push(Action::BatchClose);
+                    actions.push(Msg::Close);
                 }
             });
             ui.label("Nothing is sent until you press Register. Rows that can't be sent are listed below with the reason.");
@@ -212,13 +152,13 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
                 if control.state() == RunState::Paused {
                     ui.label("Paused: nothing is being sent.");
                     if ui.button("Resume").clicked() {
-                        actions.push(Action::BatchResume);
+                        actions.push(Msg::Resume);
                     }
                 } else if ui.button("Pause").clicked() {
-                    actions.push(Action::BatchPause);
+                    actions.push(Msg::Pause);
                 }
                 if ui.button("Cancel (Esc)").clicked() {
-                    actions.push(Action::BatchCancel);
+                    actions.push(Msg::Cancel);
                 }
             });
         }
@@ -241,13 +181,13 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
             }
             ui.horizontal(|ui| {
                 if ui.button("Export results… (Ctrl+S)").clicked() {
-                    actions.push(Action::BatchExport);
+                    actions.push(Msg::Export);
                 }
                 if ui.button("Import another list… (Ctrl+O)").clicked() {
-                    actions.push(Action::ImportList);
+                    actions.push(Msg::ImportList);
                 }
                 if ui.button("Back (Esc)").clicked() {
-                    actions.push(Action::BatchClose);
+                    actions.push(Msg::Close);
                 }
             });
             match &session.saved {
@@ -269,7 +209,7 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Action
     actions
 }
 
-fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Action>) {
+fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Msg>) {
     ui.horizontal(|ui| {
         ui.label("Show:");
         for (filter, label) in [
@@ -282,7 +222,7 @@ fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Ac
                 .selectable_label(session.filter == filter, label)
                 .clicked()
             {
-                actions.push(Action::BatchFilter(filter));
+                actions.push(Msg::Filter(filter));
             }
         }
     });
@@ -326,16 +266,16 @@ fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Ac
                             ui.colored_label(ok_color(ui), "Registered");
                             ui.monospace(*patient_id);
                             if ui.small_button("Copy").clicked() {
-                                actions.push(Action::CopyText((*patient_id).to_owned()));
+                                actions.push(Msg::CopyText((*patient_id).to_owned()));
                             }
                         }
                         RowView::IdentityCheck(url) => {
                             ui.label("Identity check needed");
                             if ui.small_button("Open link").clicked() {
-                                actions.push(Action::OpenLink((*url).to_owned()));
+                                actions.push(Msg::OpenLink((*url).to_owned()));
                             }
                             if ui.small_button("Copy link").clicked() {
-                                actions.push(Action::CopyText((*url).to_owned()));
+                                actions.push(Msg::CopyText((*url).to_owned()));
                             }
                         }
                         RowView::Failed(cause) => {

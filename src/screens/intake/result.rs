@@ -4,9 +4,11 @@ use std::time::{Duration, Instant};
 
 use egui::{RichText, TextEdit};
 
-use super::{Action, ERROR_ICON, KeyFix, OK_ICON, error_color, error_line, ok_color};
+use super::Msg;
+use super::key_fix::{self, KeyFix};
 use crate::api::WaitReason;
 use crate::state::{Intake, Phase};
+use crate::ui::{ERROR_ICON, OK_ICON, error_color, error_line, ok_color};
 
 pub const PATIENT_ID_LABEL: &str = "Patient ID";
 pub const LOGIN_URL_LABEL: &str = "Verification link";
@@ -21,7 +23,7 @@ pub fn show(
     demo: bool,
     now: Instant,
     key_fix: Option<&mut KeyFix>,
-) -> Vec<Action> {
+) -> Vec<Msg> {
     let mut actions = Vec::new();
     let not_real = if demo {
         " (demo: not a real patient)"
@@ -78,7 +80,7 @@ pub fn show(
                     .add(egui::Button::new(RichText::new("Copy (Ctrl+C)").size(18.0)))
                     .clicked()
                 {
-                    actions.push(Action::CopyResult);
+                    actions.push(Msg::CopyResult);
                 }
                 if *copied {
                     ui.colored_label(ok_color(ui), format!("{OK_ICON} Copied"));
@@ -124,10 +126,10 @@ pub fn show(
             });
             ui.horizontal(|ui| {
                 if *safe_to_open && ui.button("Open again (Ctrl+L)").clicked() {
-                    actions.push(Action::OpenAgain);
+                    actions.push(Msg::OpenAgain);
                 }
                 if ui.button("Copy link (Ctrl+C)").clicked() {
-                    actions.push(Action::CopyResult);
+                    actions.push(Msg::CopyResult);
                 }
             });
             next_patient_button(ui, &mut actions);
@@ -140,14 +142,14 @@ pub fn show(
             ui.label(RichText::new(format!("What to do: {}", error.fix())).size(16.0));
             if error.is_credentials_problem() {
                 match key_fix {
-                    Some(fix) => key_fix_fields(ui, fix, &mut actions),
+                    Some(fix) => key_fix::fields(ui, fix, &mut actions),
                     None => {
                         ui.horizontal(|ui| {
                             if ui.button("Enter a new key").clicked() {
-                                actions.push(Action::OpenKeyFix);
+                                actions.push(Msg::OpenKeyFix);
                             }
                             if ui.button("Open Settings (Ctrl+,)").clicked() {
-                                actions.push(Action::OpenSettings);
+                                actions.push(Msg::OpenSettings);
                             }
                         });
                     }
@@ -159,68 +161,21 @@ pub fn show(
     actions
 }
 
-fn cancel_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+fn cancel_button(ui: &mut egui::Ui, actions: &mut Vec<Msg>) {
     if ui
         .button(RichText::new("Cancel (Esc)").size(16.0))
         .clicked()
     {
-        actions.push(Action::Cancel);
+        actions.push(Msg::Cancel);
     }
 }
 
-fn next_patient_button(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+fn next_patient_button(ui: &mut egui::Ui, actions: &mut Vec<Msg>) {
     ui.add_space(8.0);
     if ui
         .button(RichText::new("Next patient (Esc)").size(16.0))
         .clicked()
     {
-        actions.push(Action::NextPatient);
+        actions.push(Msg::NextPatient);
     }
-}
-
-pub const NEW_KEY_LABEL: &str = "New API key";
-pub const NEW_GROUP_LABEL: &str = "Practice group ID (if it changed)";
-
-/// Fix a rejected key where it happened: the form stays as typed and is sent again.
-fn key_fix_fields(ui: &mut egui::Ui, fix: &mut KeyFix, actions: &mut Vec<Action>) {
-    // Plain rows, not a Grid: a new Grid hides its first frame, which would drop the focus.
-    let key = ui
-        .horizontal(|ui| {
-            let label = ui.label(NEW_KEY_LABEL);
-            ui.add_sized(
-                [320.0, 24.0],
-                TextEdit::singleline(&mut fix.key_text)
-                    .password(true)
-                    .id(key_fix_field_id()),
-            )
-            .labelled_by(label.id)
-        })
-        .inner;
-    let group_lost_focus = if fix.group_locked {
-        ui.label(format!(
-            "Practice group ID: {} (set by your practice's IT)",
-            fix.practice_group_text
-        ));
-        false
-    } else {
-        ui.horizontal(|ui| {
-            let label = ui.label(NEW_GROUP_LABEL);
-            ui.add_sized(
-                [320.0, 24.0],
-                TextEdit::singleline(&mut fix.practice_group_text),
-            )
-            .labelled_by(label.id)
-        })
-        .inner
-        .lost_focus()
-    };
-    let enter =
-        (key.lost_focus() || group_lost_focus) && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    if ui.button("Save and send again (Enter)").clicked() || enter {
-        actions.push(Action::SaveKeyAndResend);
-    }
-}
-
-pub fn key_fix_field_id() -> egui::Id {
-    egui::Id::unique("key_fix_field")
 }

@@ -2,8 +2,10 @@
 
 use egui::{RichText, TextEdit};
 
-use super::{Action, OK_ICON, error_line, ok_color};
+use super::Msg;
 use crate::config::{BaseUrl, Environment, MachineSettings, Resolved, Settings, Source};
+use crate::screens::Notice;
+use crate::ui::{OK_ICON, error_line, ok_color};
 
 pub const KEY_FIELD_LABEL: &str = "API key";
 pub const PRACTICE_GROUP_LABEL: &str = "Practice group ID";
@@ -26,7 +28,7 @@ pub struct SettingsView<'a> {
     pub key_saved: bool,
     /// Set when the environment variables decide something here.
     pub overridden_by: Vec<&'static str>,
-    pub message: Option<&'a Result<String, String>>,
+    pub message: Option<&'a Notice>,
     /// The renderer drawing the window, e.g. "OpenGL (glow)".
     pub renderer: &'a str,
 }
@@ -35,7 +37,7 @@ pub struct SettingsView<'a> {
     clippy::too_many_lines,
     reason = "the settings screen's one view, to split with the screen folders (issue 11)"
 )]
-pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
+pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
     let mut actions = Vec::new();
     ui.heading("Settings");
     ui.add_space(6.0);
@@ -72,7 +74,7 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
             for choice in Environment::ALL {
                 let selected = environment == choice;
                 if ui.selectable_label(selected, choice.label()).clicked() && !selected {
-                    actions.push(Action::SetEnvironment(choice));
+                    actions.push(Msg::SetEnvironment(choice));
                 }
             }
         });
@@ -111,7 +113,7 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 )
                 .labelled_by(label.id);
             if response.lost_focus() {
-                actions.push(Action::SaveSettings);
+                actions.push(Msg::SaveSettings);
             }
         });
         if let Some(url) = &it_default {
@@ -147,7 +149,7 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 )
                 .labelled_by(label.id);
             if response.lost_focus() {
-                actions.push(Action::SaveSettings);
+                actions.push(Msg::SaveSettings);
             }
         });
         if let Some(id) = &it_default {
@@ -179,10 +181,10 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
                 .labelled_by(label.id);
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Save key").clicked() || enter {
-                actions.push(Action::SaveKey);
+                actions.push(Msg::SaveKey);
             }
             if view.key_saved && ui.button("Remove saved key").clicked() {
-                actions.push(Action::RemoveKey);
+                actions.push(Msg::RemoveKey);
             }
         });
         ui.label("The key is kept in this computer's keychain, never in a file.");
@@ -205,13 +207,13 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
         )
         .clicked()
     {
-        actions.push(Action::TestConnection);
+        actions.push(Msg::TestConnection);
     }
     match view.message {
-        Some(Ok(text)) => {
+        Some(Notice::Done(text)) => {
             ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));
         }
-        Some(Err(text)) => {
+        Some(Notice::Problem(text)) => {
             error_line(ui, text);
         }
         None => {}
@@ -228,7 +230,7 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
         ] {
             let selected = view.settings.theme == choice;
             if ui.selectable_label(selected, label).clicked() && !selected {
-                actions.push(Action::SetTheme(choice));
+                actions.push(Msg::SetTheme(choice));
             }
         }
     });
@@ -242,7 +244,7 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Action> {
 
     ui.add_space(12.0);
     if ui.button(RichText::new("Done (Esc)").size(16.0)).clicked() {
-        actions.push(Action::CloseSettings);
+        actions.push(Msg::Close);
     }
     actions
 }

@@ -3,7 +3,9 @@
 
 use egui::{RichText, TextWrapMode, UiBuilder};
 
-use super::Action;
+use super::Msg;
+use crate::api::{ApiError, Registration};
+use crate::state::Intake;
 
 #[derive(Clone, PartialEq, Eq)]
 pub enum ShiftOutcome {
@@ -27,12 +29,40 @@ impl std::fmt::Debug for ShiftEntry {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry]) -> Vec<Action> {
+/// What the shift list records for a result, before the state machine takes it.
+pub fn entry(
+    intake: &Intake,
+    result: &Result<Registration, ApiError>,
+    demo: bool,
+) -> Option<ShiftEntry> {
+    let query = intake.last_sent()?;
+    let outcome = match result {
+        Ok(Registration::Registered { patient_id }) => ShiftOutcome::Registered {
+            patient_id: patient_id.as_str().to_owned(),
+        },
+        Ok(Registration::VerificationRequired { login_url, .. }) => {
+            ShiftOutcome::VerificationRequired {
+                login_url: login_url.clone(),
+                can_open: crate::state::is_safe_login_url(login_url, demo),
+            }
+        }
+        Err(error) => ShiftOutcome::NotRegistered {
+            cause: error.cause(),
+        },
+    };
+    Some(ShiftEntry {
+        at: jiff::Zoned::now().strftime("%H:%M").to_string(),
+        masked_patient: query.masked(),
+        outcome,
+    })
+}
+
+pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry]) -> Vec<Msg> {
     let mut actions = Vec::new();
     ui.horizontal(|ui| {
         ui.heading(format!("This shift ({})", entries.len()));
         if !entries.is_empty() && ui.button("Clear list").clicked() {
-            actions.push(Action::ClearShift);
+            actions.push(Msg::ClearShift);
         }
     });
     ui.label(RichText::new("Kept in memory only: cleared when Hero Intake closes.").small());
@@ -69,13 +99,13 @@ pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry]) -> Vec<Action> {
 }
 
 /// Two lines: when and who, then the outcome with its buttons.
-fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Action>) {
+fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
     ui.label(RichText::new(format!("{}  {}", entry.at, entry.masked_patient)).strong());
     match &entry.outcome {
         ShiftOutcome::Registered { patient_id } => {
             ui.horizontal(|ui| {
                 if ui.small_button(format!("Copy {patient_id}")).clicked() {
-                    actions.push(Action::CopyText(patient_id.clone()));
+                    actions.push(Msg::CopyText(patient_id.clone()));
                 }
                 ui.monospace(patient_id);
             });
@@ -86,10 +116,10 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Action>) 
         } => {
             ui.horizontal(|ui| {
                 if *can_open && ui.small_button("Open link").clicked() {
-                    actions.push(Action::OpenLink(login_url.clone()));
+                    actions.push(Msg::OpenLink(login_url.clone()));
                 }
                 if ui.small_button("Copy link").clicked() {
-                    actions.push(Action::CopyText(login_url.clone()));
+                    actions.push(Msg::CopyText(login_url.clone()));
                 }
                 ui.label("Identity check needed");
             });
@@ -97,7 +127,7 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Action>) 
         ShiftOutcome::NotRegistered { cause } => {
             // One line, cut to the panel's width; the whole cause on hover and for
             // screen readers (the label's text is never cut).
-            super::error_line(ui, &format!("Not registered: {cause}")).on_hover_text(cause);
+            crate::ui::error_line(ui, &format!("Not registered: {cause}")).on_hover_text(cause);
         }
     }
 }

@@ -2,8 +2,7 @@
 
 use egui::{Id, Key, RichText, TextEdit};
 
-use super::table::{self, Cell};
-use super::{Action, OK_ICON, error_line, ok_color};
+use super::Msg;
 use crate::api::RequestField;
 use crate::config::Environment;
 use crate::demographics::{NameError, PersonName};
@@ -11,6 +10,8 @@ use crate::patient::{NhsNumberError, Trace};
 use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
 use crate::state::Intake;
 use crate::text::is_blank;
+use crate::ui::table::{self, Cell};
+use crate::ui::{OK_ICON, error_line, ok_color};
 
 pub const NHS_FIELD_LABEL: &str = "NHS number";
 pub const DOB_FIELD_LABEL: &str = "Date of birth";
@@ -60,7 +61,7 @@ pub struct FormView<'a> {
     clippy::too_many_lines,
     reason = "the form's one view, to split with the screen folders (issue 11)"
 )]
-pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
+pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Msg> {
     let mut actions = Vec::new();
     let editable = view.intake.is_editable();
     let check = view.intake.check(view.environment, view.today);
@@ -191,10 +192,10 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Action> {
         let button = egui::Button::new(RichText::new("Register (Enter)").size(18.0))
             .min_size(egui::vec2(180.0, 36.0));
         if ui.add_enabled(can_send, button).clicked() {
-            actions.push(Action::Submit);
+            actions.push(Msg::Submit);
         }
         if view.enter_submits && ui.input(|i| i.key_pressed(Key::Enter)) {
-            actions.push(Action::Submit);
+            actions.push(Msg::Submit);
         }
     }
     actions
@@ -273,7 +274,7 @@ fn field_row(
 }
 
 /// The demo table: one click fills the form with a patient for each outcome.
-pub fn demo_patients(ui: &mut egui::Ui) -> Option<Action> {
+pub fn demo_patients(ui: &mut egui::Ui) -> Option<Msg> {
     const FILL: &str = "Fill the form with this demo patient";
     let mut action = None;
     egui::CollapsingHeader::new("Demo patients: try every outcome")
@@ -297,7 +298,7 @@ pub fn demo_patients(ui: &mut egui::Ui) -> Option<Action> {
                 })
                 .collect();
             if let Some(index) = table::striped(ui, &header, &rows) {
-                action = Some(Action::UseDemoPatient(index));
+                action = Some(Msg::UseDemoPatient(index));
             }
             ui.add_space(4.0);
             ui.label("Without an NHS number (leave it empty): trace by name and postcode");
@@ -326,7 +327,7 @@ pub fn demo_patients(ui: &mut egui::Ui) -> Option<Action> {
                 })
                 .collect();
             if let Some(index) = table::striped(ui, &header, &rows) {
-                action = Some(Action::UseDemoNamedPatient(index));
+                action = Some(Msg::UseDemoNamedPatient(index));
             }
         });
     action

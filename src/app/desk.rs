@@ -1,0 +1,297 @@
+//! What every screen shares: the injected services, the settings, the API key, the
+//! demo server and the connection they make. Screens borrow it; only the app owns it.
+
+use std::sync::Arc;
+
+use tokio::runtime::Handle;
+
+use super::{AppOptions, UrlOpener};
+use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
+use crate::config::{
+    BaseUrl, BaseUrlError, Environment, FileProblem, LockConflict, MachineSettings, Overrides,
+    Resolved, Settings, SettingsFile, Source, WhichFile,
+};
+use crate::files::FilePicker;
+use crate::sandbox::{DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID};
+use crate::screens::Notice;
+use crate::secrets::{ApiKey, KeyStore};
+use crate::worker::Worker;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyState {
+    Loading,
+    Missing,
+    Saved(ApiKey),
+    /// Typed while the keychain was unavailable: used until the app closes, not saved.
+    SessionOnly(ApiKey),
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sandbox {
+    NotStarted,
+    Starting,
+    Running(BaseUrl),
+    Failed(String),
+}
+
+/// Why nothing can be sent yet, in the words the intake screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionProblem {
+    #[error("The demo server is starting…")]
+    DemoStarting,
+    #[error("The demo server couldn't start: {0}")]
+    DemoFailed(String),
+    #[error("{0}. Nothing is sent until it is removed.")]
+    Conflict(LockConflict),
+    #[error("{variable} is not usable: {error}")]
+    BaseUrlVariable {
+        variable: &'static str,
+        error: BaseUrlError,
+    },
+    #[error("Server address in Settings: {0}")]
+    BaseUrlSetting(BaseUrlError),
+    #[error("HERO_API_KEY is not usable: {0}")]
+    KeyVariable(String),
+    #[error("Reading the API key from the keychain…")]
+    KeyLoading,
+    #[error(
+        "This computer's keychain can't be reached: enter the API key in Settings to use it for this session."
+    )]
+    KeychainUnavailable,
+    #[error("There is no API key for {0} yet: add it in Settings.")]
+    NoKey(Environment),
+    #[error("Enter the practice group ID in Settings.")]
+    NoPracticeGroup,
+}
+
+pub struct Desk {
+    pub runtime: Handle,
+    pub key_store: Arc<dyn KeyStore>,
+    settings_file: SettingsFile,
+    pub opener: Arc<dyn UrlOpener>,
+    pub overrides: Overrides,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    pub file_picker: Arc<dyn FilePicker>,
+    pub worker: Worker,
+
+    pub settings: Settings,
+    /// What the practice's IT set for this computer (the machine-wide file).
+    pub machine: Option<MachineSettings>,
+    /// Settings files that exist but can't be used: shown until the app closes.
+    file_problems: Vec<FileProblem>,
+    pub key: KeyState,
+    pub sandbox: Sandbox,
+    client: Option<HeroClient>,
+    /// Which renderer draws the window, for Settings (support staff ask).
+    pub renderer: String,
+}
+
+impl Desk {
+    pub fn new(options: AppOptions, worker: Worker) -> Self {
+        let (settings, user_problem) = options.settings_file.load_checked();
+        let (machine, machine_problem) = match options.settings_file.load_machine() {
+            Ok(machine) => (machine, None),
+            Err(problem) => (None, Some(problem)),
+        };
+        Self {
+            runtime: options.runtime,
+            key_store: options.key_store,
+            settings_file: options.settings_file,
+            opener: options.opener,
+            overrides: options.overrides,
+            timeouts: options.timeouts,
+            retry: options.retry,
+            file_picker: options.file_picker,
+            worker,
+            settings,
+            machine,
+            file_problems: machine_problem.into_iter().chain(user_problem).collect(),
+            key: KeyState::Loading,
+            sandbox: Sandbox::NotStarted,
+            client: None,
+            renderer: "not known".to_owned(),
+        }
+    }
+
+    /// The environment, server and practice group in force, and where each comes from.
+    pub fn resolved(&self) -> Resolved {
+        crate::config::resolve(crate::config::Inputs {
+            flag: None,
+            overrides: &self.overrides,
+            user: &self.settings,
+            machine: self.machine.as_ref(),
+        })
+    }
+
+    /// The environment in force: `HERO_BASE_URL` makes it a custom server; IT's lock wins.
+    pub fn environment(&self) -> Environment {
+        self.resolved().environment
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.environment() == Environment::Demo
+    }
+
+    /// Settings files that can't be used, in words for the window.
+    pub fn file_problems(&self) -> Vec<String> {
+        self.file_problems
+            .iter()
+            .map(|p| format!("{p}. {}", p.consequence()))
+            .collect()
+    }
+
+    /// Loads what the current environment needs: its key, or the demo server. True when
+    /// the key is being read from the keychain (the answer comes as an event).
+    pub fn prepare_environment(&mut self) -> bool {
+        let environment = self.environment();
+        self.client = None;
+        if environment == Environment::Demo {
+            self.key = KeyState::Missing;
+            if matches!(self.sandbox, Sandbox::NotStarted | Sandbox::Failed(_)) {
+                self.sandbox = Sandbox::Starting;
+                self.worker.start_sandbox();
+            }
+            false
+        } else if self.overrides.api_key.is_some() {
+            self.key = KeyState::Missing;
+            false
+        } else {
+            self.key = KeyState::Loading;
+            self.worker.load_key(self.key_store.clone(), environment);
+            true
+        }
+    }
+
+    /// Where to send, with what: or what is missing.
+    pub fn connection(&self) -> Result<Connection, ConnectionProblem> {
+        let environment = self.environment();
+        if environment == Environment::Demo {
+            return match &self.sandbox {
+                Sandbox::Running(base_url) => Ok(Connection {
+                    base_url: base_url.clone(),
+                    api_key: ApiKey::parse(DEMO_API_KEY)
+                        .map_err(|e| ConnectionProblem::DemoFailed(e.to_string()))?,
+                    practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
+                }),
+                Sandbox::Failed(why) => Err(ConnectionProblem::DemoFailed(why.clone())),
+                _ => Err(ConnectionProblem::DemoStarting),
+            };
+        }
+        let resolved = self.resolved();
+        if let Some(conflict) = resolved.conflicts.first() {
+            return Err(ConnectionProblem::Conflict(conflict.clone()));
+        }
+        let base_url =
+            BaseUrl::parse(&resolved.base_url).map_err(|error| match resolved.base_url_source {
+                Source::Variable(variable) => {
+                    ConnectionProblem::BaseUrlVariable { variable, error }
+                }
+                _ => ConnectionProblem::BaseUrlSetting(error),
+            })?;
+        let api_key = match (&self.overrides.api_key, &self.key) {
+            (Some(text), _) => {
+                ApiKey::parse(text).map_err(|e| ConnectionProblem::KeyVariable(e.to_string()))?
+            }
+            (None, KeyState::Saved(key) | KeyState::SessionOnly(key)) => key.clone(),
+            (None, KeyState::Loading) => return Err(ConnectionProblem::KeyLoading),
+            (None, KeyState::Unavailable) => return Err(ConnectionProblem::KeychainUnavailable),
+            (None, KeyState::Missing) => return Err(ConnectionProblem::NoKey(environment)),
+        };
+        if resolved.practice_group_id.is_empty() {
+            return Err(ConnectionProblem::NoPracticeGroup);
+        }
+        Ok(Connection {
+            base_url,
+            api_key,
+            practice_group_id: resolved.practice_group_id,
+        })
+    }
+
+    /// The client for single registrations and lists, reused (with its connections)
+    /// while the connection is unchanged.
+    pub fn client(&mut self, connection: Connection) -> Result<HeroClient, crate::api::ApiError> {
+        if let Some(client) = &self.client
+            && client.connection() == &connection
+        {
+            return Ok(client.clone());
+        }
+        let client = HeroClient::with_options(connection, self.timeouts, self.retry)?;
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    /// A client that tries once: the connection check says at once what is wrong.
+    pub fn checking_client(
+        &self,
+        connection: Connection,
+    ) -> Result<HeroClient, crate::api::ApiError> {
+        HeroClient::with_options(connection, self.timeouts, RetryPolicy::none())
+    }
+
+    /// Saves the settings. A notice when that failed, or when it replaced the user's
+    /// unreadable file.
+    pub fn save_settings(&mut self) -> Option<Notice> {
+        if let Err(e) = self.settings_file.save(&self.settings) {
+            tracing::warn!(error = %e, "settings not saved");
+            return Some(Notice::problem(
+                "Settings couldn't be saved to disk; they apply until Hero Intake closes.",
+            ));
+        }
+        // The user's unreadable file has just been replaced (and kept as settings.json.bad).
+        let before = self.file_problems.len();
+        self.file_problems.retain(|p| p.file != WhichFile::User);
+        (self.file_problems.len() < before).then(|| {
+            Notice::done(
+                "Settings saved. The unreadable settings file was kept beside it as settings.json.bad.",
+            )
+        })
+    }
+
+    /// Why the environment can't be changed here (IT locked it), if it can't.
+    pub fn environment_lock(&self) -> Option<String> {
+        self.resolved().locked_by.map(|path| {
+            format!(
+                "Your practice's IT has set this computer to {} and locked it ({}): it can't be changed here.",
+                self.environment().label(),
+                path.display()
+            )
+        })
+    }
+
+    /// Switches environment and loads what it needs.
+    pub fn switch_environment(&mut self, environment: Environment) -> Option<Notice> {
+        self.settings.environment = Some(environment);
+        let notice = self.save_settings();
+        self.prepare_environment();
+        notice
+    }
+
+    /// One line on where the key for this environment comes from, and whether one is in use.
+    pub fn key_status(&self) -> (String, bool) {
+        let environment = self.environment();
+        if self.overrides.api_key.is_some() {
+            return (
+                "Using the key from HERO_API_KEY on this computer.".into(),
+                true,
+            );
+        }
+        match &self.key {
+            KeyState::Loading => ("Reading the keychain…".into(), false),
+            KeyState::Missing => (format!("No key saved for {environment}."), false),
+            KeyState::Saved(_) => (
+                format!("A key for {environment} is saved in this computer's keychain."),
+                true,
+            ),
+            KeyState::SessionOnly(_) => (
+                "A key is in use for this session only: it is NOT saved (the keychain can't be reached).".into(),
+                false,
+            ),
+            KeyState::Unavailable => (
+                "This computer's keychain can't be reached. A key entered here is used for this session only.".into(),
+                false,
+            ),
+        }
+    }
+}

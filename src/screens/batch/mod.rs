@@ -1,0 +1,198 @@
+//! The list screen: preview an imported list, run it with progress, pause and cancel,
+//! see and export the results. The list and its results are kept in memory only.
+
+mod view;
+
+use std::collections::HashMap;
+
+use super::{Effects, ToApp};
+use crate::api::{ApiError, Registration};
+use crate::app::Desk;
+use crate::batch::BatchList;
+use crate::batch_run::{BatchControl, BatchProgress, BatchSummary, BatchUpdate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultFilter {
+    #[default]
+    All,
+    Registered,
+    IdentityCheck,
+    Problems,
+}
+
+#[derive(Debug)]
+pub enum BatchStage {
+    Preview,
+    Running { control: BatchControl },
+    Finished(BatchSummary),
+}
+
+/// What the user did on the list screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Msg {
+    Start,
+    Pause,
+    Resume,
+    Cancel,
+    Export,
+    Close,
+    Filter(ResultFilter),
+    ImportList,
+    CopyText(String),
+    OpenLink(String),
+}
+
+/// One imported list and what became of it.
+pub struct State {
+    pub file_name: String,
+    pub list: BatchList,
+    pub stage: BatchStage,
+    /// Final results by the row number in the file.
+    pub results: HashMap<usize, Result<Registration, ApiError>>,
+    /// The engine's row index → row number in the file.
+    row_numbers: Vec<usize>,
+    pub progress: Option<BatchProgress>,
+    pub filter: ResultFilter,
+    pub saved: Option<Result<String, String>>,
+    /// Why the list couldn't be started.
+    problem: Option<String>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("batch::State")
+            .field("rows", &self.list.rows.len())
+            .field("stage", &self.stage)
+            .finish_non_exhaustive()
+    }
+}
+
+impl State {
+    pub fn new(file_name: String, list: BatchList) -> Self {
+        Self {
+            file_name,
+            list,
+            stage: BatchStage::Preview,
+            results: HashMap::new(),
+            row_numbers: Vec::new(),
+            progress: None,
+            filter: ResultFilter::All,
+            saved: None,
+            problem: None,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.stage, BatchStage::Running { .. })
+    }
+
+    /// Esc: cancel a running list, or go back to the form.
+    pub fn escape(&self) -> Msg {
+        if self.is_running() {
+            Msg::Cancel
+        } else {
+            Msg::Close
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, desk: &mut Desk, fx: &mut Effects) -> Option<ToApp> {
+        match msg {
+            Msg::Start => self.start(desk),
+            Msg::Pause => self.with_control(BatchControl::pause),
+            Msg::Resume => self.with_control(BatchControl::resume),
+            Msg::Cancel => self.with_control(BatchControl::cancel),
+            Msg::Export => self.export(desk),
+            Msg::Close if !self.is_running() => return Some(ToApp::CloseBatch),
+            Msg::Close => {}
+            Msg::Filter(filter) => self.filter = filter,
+            Msg::ImportList => return Some(ToApp::ImportList),
+            Msg::CopyText(text) => fx.copy(text),
+            Msg::OpenLink(url) => {
+                if crate::state::is_safe_login_url(&url, desk.is_demo())
+                    && let Err(why) = desk.opener.open(&url)
+                {
+                    tracing::warn!(%why, "link from a list not opened");
+                }
+            }
+        }
+        None
+    }
+
+    /// Cancels a running list (the window is closing).
+    pub fn cancel(&self) {
+        self.with_control(BatchControl::cancel);
+    }
+
+    fn with_control(&self, act: impl FnOnce(&BatchControl)) {
+        if let BatchStage::Running { control } = &self.stage {
+            act(control);
+        }
+    }
+
+    fn start(&mut self, desk: &mut Desk) {
+        if !matches!(self.stage, BatchStage::Preview) {
+            return;
+        }
+        let client = match desk.connection() {
+            Ok(connection) => desk.client(connection).map_err(|e| e.cause()),
+            Err(problem) => Err(problem.to_string()),
+        };
+        let client = match client {
+            Ok(client) => client,
+            Err(problem) => {
+                self.problem = Some(problem);
+                return;
+            }
+        };
+        self.problem = None;
+        let valid = self.list.valid_queries();
+        self.row_numbers = valid.iter().map(|(row, _)| *row).collect();
+        let queries = valid.into_iter().map(|(_, q)| q).collect();
+        let control = BatchControl::default();
+        desk.worker.run_batch(client, queries, control.clone());
+        self.stage = BatchStage::Running { control };
+    }
+
+    fn export(&self, desk: &Desk) {
+        if !matches!(self.stage, BatchStage::Finished(_)) {
+            return;
+        }
+        let rows = crate::batch_run::result_rows(&self.list, &self.results);
+        let stem = self
+            .file_name
+            .rsplit_once('.')
+            .map_or(self.file_name.as_str(), |(stem, _)| stem);
+        desk.worker.save_results(
+            desk.file_picker.clone(),
+            format!("{stem} - Hero results.csv"),
+            crate::batch::write_results(&rows),
+        );
+    }
+
+    pub fn on_update(&mut self, update: BatchUpdate) {
+        match update {
+            BatchUpdate::Row { index, result } => {
+                if let Some(row) = self.row_numbers.get(index) {
+                    self.results.insert(*row, result);
+                }
+            }
+            BatchUpdate::Progress(progress) => self.progress = Some(progress),
+        }
+    }
+
+    pub fn on_finished(&mut self, summary: BatchSummary) {
+        self.stage = BatchStage::Finished(summary);
+    }
+
+    pub fn on_saved(&mut self, saved: Result<std::path::PathBuf, String>) {
+        self.saved = Some(saved.map(|path| path.display().to_string()));
+    }
+
+    pub fn ui(&self, ui: &mut egui::Ui, desk: &Desk) -> Vec<Msg> {
+        if let Some(problem) = &self.problem {
+            crate::ui::error_line(ui, problem);
+        }
+        view::show(ui, self, desk.is_demo())
+    }
+}

@@ -1,0 +1,350 @@
+//! The intake screen: the form, what came back, the in-place key fix and this shift's
+//! list. Its state outlives visits to Settings and lists: the desk's patient stays.
+
+pub mod form;
+pub mod key_fix;
+pub mod result;
+pub mod shift;
+
+use std::time::Instant;
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+
+use super::{Effects, Notice, ToApp};
+use crate::api::{ApiError, Registration, RequestField};
+use crate::app::Desk;
+use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
+use crate::state::{Command, Intake, Phase};
+use crate::worker::RequestId;
+use key_fix::KeyFix;
+use shift::ShiftEntry;
+
+const COPY_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
+const OPEN_AGAIN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+
+/// What the user did on the intake screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Msg {
+    Submit,
+    Cancel,
+    NextPatient,
+    CopyResult,
+    OpenAgain,
+    UseDemoPatient(usize),
+    /// Fill the form with a demo patient for the trace by name and postcode.
+    UseDemoNamedPatient(usize),
+    OpenKeyFix,
+    SaveKeyAndResend,
+    OpenSettings,
+    CopyText(String),
+    OpenLink(String),
+    ClearShift,
+    ToggleShift,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub intake: Intake,
+    /// Show messages for empty fields too (after the user pressed Enter).
+    show_all_errors: bool,
+    /// Open when Hero rejected the key and the user chose to fix it in place.
+    key_fix: Option<KeyFix>,
+    shift: Vec<ShiftEntry>,
+    show_shift: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            intake: Intake::default(),
+            show_all_errors: false,
+            key_fix: None,
+            shift: Vec::new(),
+            show_shift: true,
+        }
+    }
+}
+
+impl State {
+    /// This shift's list, oldest first.
+    pub fn shift(&self) -> &[ShiftEntry] {
+        &self.shift
+    }
+
+    pub fn shift_shown(&self) -> bool {
+        self.show_shift
+    }
+
+    /// The problem shown under the in-place key fix, if any.
+    pub fn key_fix_problem(&self) -> Option<&str> {
+        self.key_fix.as_ref()?.problem.as_deref()
+    }
+
+    /// Whether the key fix is waiting for the keychain to save its key.
+    pub fn awaits_key_save(&self) -> bool {
+        self.key_fix.as_ref().is_some_and(|fix| fix.awaiting_save)
+    }
+
+    /// The screen's own shortcuts (Esc is the app's: it depends on the screen shown).
+    pub fn shortcuts(&self, input: &mut egui::InputState) -> Vec<Msg> {
+        let mut messages = Vec::new();
+        if input.consume_shortcut(&OPEN_AGAIN_SHORTCUT) {
+            messages.push(Msg::OpenAgain);
+        }
+        let copy_event = input.events.iter().any(|e| matches!(e, egui::Event::Copy));
+        if matches!(
+            self.intake.phase(),
+            Phase::Registered { .. } | Phase::VerificationRequired { .. }
+        ) && (input.consume_shortcut(&COPY_SHORTCUT) || copy_event)
+        {
+            messages.push(Msg::CopyResult);
+        }
+        messages
+    }
+
+    /// Esc: cancel what is being sent, or start the next patient.
+    pub fn escape(&self) -> Msg {
+        if self.intake.is_busy() {
+            Msg::Cancel
+        } else {
+            Msg::NextPatient
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, desk: &mut Desk, fx: &mut Effects) -> Option<ToApp> {
+        match msg {
+            Msg::Submit => self.submit(desk, fx),
+            Msg::Cancel => {
+                if let Some(command) = self.intake.cancel() {
+                    self.run(command, desk, fx);
+                    fx.focus(form::nhs_field_id());
+                }
+            }
+            Msg::NextPatient => {
+                if self.intake.next_patient() {
+                    self.key_fix = None;
+                    self.show_all_errors = false;
+                    fx.focus(form::nhs_field_id());
+                }
+            }
+            Msg::CopyResult => {
+                if let Some(command) = self.intake.copy_patient_id() {
+                    self.run(command, desk, fx);
+                }
+            }
+            Msg::OpenAgain => {
+                if let Some(command) = self.intake.open_again() {
+                    self.run(command, desk, fx);
+                }
+            }
+            Msg::UseDemoPatient(index) => {
+                if let Some(patient) = DEMO_PATIENTS.get(index)
+                    && self.intake.next_patient()
+                {
+                    self.intake.nhs_text = patient.nhs_number.to_owned();
+                    self.intake.dob_text = patient.dob.to_owned();
+                    fx.focus(form::nhs_field_id());
+                }
+            }
+            Msg::UseDemoNamedPatient(index) => {
+                if let Some(patient) = DEMO_NAMED_PATIENTS.get(index)
+                    && self.intake.next_patient()
+                {
+                    self.intake.dob_text = patient.dob.to_owned();
+                    self.intake.forename_text = patient.forename.to_owned();
+                    self.intake.surname_text = patient.surname.to_owned();
+                    self.intake.postcode_text = patient.postcode.to_owned();
+                    fx.focus(form::field_id(RequestField::Postcode));
+                }
+            }
+            Msg::OpenKeyFix => {
+                self.key_fix = Some(KeyFix::for_connection(&desk.resolved()));
+                fx.focus(key_fix::field_id());
+            }
+            Msg::SaveKeyAndResend => self.save_key_and_resend(desk, fx),
+            Msg::OpenSettings => return Some(ToApp::OpenSettings),
+            Msg::CopyText(text) => fx.copy(text),
+            Msg::OpenLink(url) => {
+                if crate::state::is_safe_login_url(&url, desk.is_demo())
+                    && let Err(why) = desk.opener.open(&url)
+                {
+                    tracing::warn!(%why, "link from the shift list not opened");
+                }
+            }
+            Msg::ClearShift => self.shift.clear(),
+            Msg::ToggleShift => self.show_shift = !self.show_shift,
+        }
+        None
+    }
+
+    fn submit(&mut self, desk: &mut Desk, fx: &mut Effects) {
+        if desk.connection().is_err() {
+            self.show_all_errors = true;
+            return;
+        }
+        match self
+            .intake
+            .submit(desk.environment(), crate::patient::today())
+        {
+            Some(command) => {
+                self.show_all_errors = false;
+                self.run(command, desk, fx);
+            }
+            None if self.intake.is_editable() => self.show_all_errors = true,
+            None => {}
+        }
+    }
+
+    fn run(&mut self, command: Command, desk: &mut Desk, fx: &mut Effects) {
+        match command {
+            Command::Register { id, query } => match desk.connection() {
+                Ok(connection) => match desk.client(connection) {
+                    Ok(client) => desk.worker.register(id, client, query),
+                    Err(error) => self.finish_at_once(id, error),
+                },
+                // `submit` has just checked it; say what is missing rather than fail vaguely.
+                Err(problem) => self.intake.not_sent(id, &problem.to_string()),
+            },
+            Command::Cancel { id } => desk.worker.cancel(id),
+            Command::OpenUrl(url) => {
+                let result = desk.opener.open(&url);
+                self.intake.record_opened(result);
+            }
+            Command::CopyText(text) => fx.copy(text),
+        }
+    }
+
+    fn finish_at_once(&mut self, id: RequestId, error: ApiError) {
+        let _ = self.intake.on_finished(id, Err(error));
+    }
+
+    pub fn on_progress(&mut self, id: RequestId, progress: crate::api::Progress) {
+        self.intake.on_progress(id, progress, Instant::now());
+    }
+
+    pub fn on_finished(
+        &mut self,
+        id: RequestId,
+        result: Result<Registration, ApiError>,
+        desk: &mut Desk,
+        fx: &mut Effects,
+    ) {
+        let entry = shift::entry(&self.intake, &result, desk.is_demo());
+        let was_current = self.intake.is_busy();
+        if let Some(command) = self.intake.on_finished(id, result) {
+            self.run(command, desk, fx);
+        }
+        if was_current && !self.intake.is_busy() {
+            self.shift.extend(entry);
+        }
+        // Focus goes where the user types next.
+        match self.intake.fields_to_correct().first() {
+            Some(field) => fx.focus(form::field_id(*field)),
+            None if self.intake.is_editable() => fx.focus(form::nhs_field_id()),
+            None => {}
+        }
+    }
+
+    /// The keychain answered the key fix: send again if the key can be used.
+    pub fn on_key_saved(
+        &mut self,
+        usable: bool,
+        notice: Notice,
+        desk: &mut Desk,
+        fx: &mut Effects,
+    ) {
+        let Some(fix) = &mut self.key_fix else {
+            return;
+        };
+        fix.awaiting_save = false;
+        if usable {
+            self.key_fix = None;
+            self.submit(desk, fx);
+        } else {
+            fix.problem = Some(notice.text().to_owned());
+        }
+    }
+
+    fn save_key_and_resend(&mut self, desk: &mut Desk, fx: &mut Effects) {
+        let Some(fix) = &mut self.key_fix else {
+            return;
+        };
+        match fix.take_changes(desk) {
+            key_fix::Changes::GroupOnly => {
+                // Only the practice group changed: send again straight away.
+                self.key_fix = None;
+                self.submit(desk, fx);
+            }
+            key_fix::Changes::Key(key) => {
+                fix.awaiting_save = true;
+                desk.worker
+                    .save_key(desk.key_store.clone(), desk.environment(), key);
+            }
+            key_fix::Changes::Unusable(problem) => fix.problem = Some(problem),
+        }
+    }
+
+    /// The label of the top bar's button that shows or hides the shift list.
+    pub fn shift_toggle_label(&self) -> String {
+        if self.show_shift {
+            "Hide this shift's list".to_owned()
+        } else {
+            format!("This shift ({})", self.shift.len())
+        }
+    }
+
+    /// The shift list, in the right-hand panel.
+    pub fn shift_ui(&self, ui: &mut egui::Ui) -> Vec<Msg> {
+        shift::show(ui, &self.shift)
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &Desk) -> Vec<Msg> {
+        let mut messages = Vec::new();
+        let environment = desk.environment();
+        let demo = desk.is_demo();
+        let connection = desk.connection();
+        if demo {
+            ui.label(
+                RichText::new("DEMO: made-up patients only. Nothing here is sent to Hero, and results are not real.")
+                    .strong(),
+            );
+        }
+        for problem in desk.file_problems() {
+            crate::ui::error_line(ui, &problem);
+        }
+        if let Err(problem) = &connection {
+            ui.horizontal_wrapped(|ui| {
+                crate::ui::error_line(ui, &problem.to_string());
+                if ui.button("Open Settings (Ctrl+,)").clicked() {
+                    messages.push(Msg::OpenSettings);
+                }
+            });
+        }
+        messages.extend(form::show(
+            ui,
+            form::FormView {
+                intake: &mut self.intake,
+                environment,
+                today: crate::patient::today(),
+                show_all_errors: self.show_all_errors,
+                ready_to_send: connection.is_ok(),
+                enter_submits: self.key_fix.is_none(),
+            },
+        ));
+        ui.separator();
+        messages.extend(result::show(
+            ui,
+            &self.intake,
+            demo,
+            Instant::now(),
+            self.key_fix.as_mut(),
+        ));
+        // Below the form and the result, so both stay in view whatever the table's size.
+        if demo {
+            ui.separator();
+            messages.extend(form::demo_patients(ui));
+        }
+        messages
+    }
+}

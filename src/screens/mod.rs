@@ -1,0 +1,71 @@
+//! The window's screens. Each owns its state, draws it (`ui`, which only returns the
+//! messages the user sent), and changes it (`update`, which may hand its parent a
+//! [`ToApp`] for what crosses screens). The app routes; it decides nothing a screen can.
+
+pub mod batch;
+pub mod intake;
+pub mod settings;
+pub mod welcome;
+
+use crate::config::Environment;
+
+/// A line of feedback under a screen's controls: it went well, or what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Done(String),
+    Problem(String),
+}
+
+impl Notice {
+    pub fn done(text: impl Into<String>) -> Self {
+        Self::Done(text.into())
+    }
+
+    pub fn problem(text: impl Into<String>) -> Self {
+        Self::Problem(text.into())
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Done(text) | Self::Problem(text) => text,
+        }
+    }
+
+    pub fn is_problem(&self) -> bool {
+        matches!(self, Self::Problem(_))
+    }
+}
+
+/// What a screen asks of the window around it: things that cross screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum ToApp {
+    OpenSettings,
+    CloseSettings,
+    /// Switch environment (Settings).
+    SetEnvironment(Environment),
+    /// The welcome's "Try the demo": the demo, then the intake screen.
+    TryDemo,
+    ImportList,
+    CloseBatch,
+}
+
+/// Side effects on the egui context, applied by the app after the pass: a screen's
+/// `update` runs outside drawing, so it asks rather than acts.
+#[derive(Debug, Default)]
+pub struct Effects {
+    pub focus: Option<egui::Id>,
+    pub copy: Option<String>,
+    /// The theme or text size changed.
+    pub restyle: bool,
+}
+
+impl Effects {
+    pub fn focus(&mut self, id: egui::Id) {
+        self.focus = Some(id);
+    }
+
+    pub fn copy(&mut self, text: impl Into<String>) {
+        self.copy = Some(text.into());
+    }
+}
