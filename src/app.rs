@@ -1099,13 +1099,13 @@ impl eframe::App for HeroIntakeApp {
                     let (key_status, key_saved) = self.key_status();
                     let mut overridden_by = Vec::new();
                     if self.overrides.base_url.is_some() {
-                        overridden_by.push("HERO_BASE_URL");
+                        overridden_by.push(crate::config::env_vars::HERO_BASE_URL);
                     }
                     if self.overrides.api_key.is_some() {
-                        overridden_by.push("HERO_API_KEY");
+                        overridden_by.push(crate::config::env_vars::HERO_API_KEY);
                     }
                     if self.overrides.practice_group_id.is_some() {
-                        overridden_by.push("HERO_PRACTICE_GROUP_ID");
+                        overridden_by.push(crate::config::env_vars::HERO_PRACTICE_GROUP_ID);
                     }
                     let resolved = self.resolved();
                     let problems = self.file_problems();

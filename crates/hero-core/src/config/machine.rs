@@ -8,16 +8,12 @@ use serde::{Deserialize, Serialize};
 use super::settings::{describe_io, parse_json};
 use super::{BaseUrl, Environment, FileProblem, SettingsFile, WhichFile};
 
-/// Debug builds only: where to read the machine-wide file instead (tests). Never in
-/// a release build, so a user can't get round what IT locked.
-pub const MACHINE_FILE_OVERRIDE_VAR: &str = "HERO_INTAKE_MACHINE_SETTINGS";
-
 /// The machine-wide file IT writes: `/etc/hero-intake/settings.json` (Linux),
 /// `%ProgramData%\Hero Intake\settings.json` (Windows),
 /// `/Library/Application Support/Hero Intake/settings.json` (macOS).
 pub fn standard_machine_file() -> Option<PathBuf> {
     #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(MACHINE_FILE_OVERRIDE_VAR) {
+    if let Some(path) = std::env::var_os(super::env_vars::HERO_INTAKE_MACHINE_SETTINGS) {
         return Some(path.into());
     }
     machine_file_for_this_os()

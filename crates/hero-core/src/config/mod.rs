@@ -6,6 +6,7 @@
 //! of which of them (and the flag and variables) is in force.
 
 mod base_url;
+pub mod env_vars;
 mod environment;
 mod machine;
 mod resolve;
@@ -13,8 +14,9 @@ mod settings;
 
 pub use base_url::{BaseUrl, BaseUrlError};
 pub use environment::{Environment, PRODUCTION_URL, STAGING_URL};
-pub use machine::{
-    MACHINE_FILE_OVERRIDE_VAR, MachineSettings, standard_machine_file, write_machine_file,
-};
+pub use machine::{MachineSettings, standard_machine_file, write_machine_file};
+
+/// [`env_vars::HERO_INTAKE_MACHINE_SETTINGS`] under its earlier name.
+pub use env_vars::HERO_INTAKE_MACHINE_SETTINGS as MACHINE_FILE_OVERRIDE_VAR;
 pub use resolve::{Inputs, LockConflict, Overrides, Resolved, Source, resolve};
 pub use settings::{FileProblem, Settings, SettingsFile, ThemeChoice, WhichFile};

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use super::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use super::{BaseUrl, Environment, MachineSettings, Settings};
 
 /// Where a setting in force came from.
@@ -88,7 +89,7 @@ pub fn resolve(inputs: Inputs<'_>) -> Resolved {
     let machine_environment = machine.and_then(|m| m.environment);
     let (environment, environment_source) = match (flag, &overrides.base_url) {
         (Some(env), _) => (env, Source::Flag),
-        (None, Some(_)) => (Environment::Custom, Source::Variable("HERO_BASE_URL")),
+        (None, Some(_)) => (Environment::Custom, Source::Variable(HERO_BASE_URL)),
         (None, None) => match (user.environment, machine_environment) {
             (Some(env), _) => (env, Source::UserSettings),
             (None, Some(env)) => (env, Source::PracticeIt { locked: false }),
@@ -104,7 +105,7 @@ pub fn resolve(inputs: Inputs<'_>) -> Resolved {
             user.custom_base_url.trim(),
             machine_for_this.and_then(|m| m.base_url.as_ref()),
         ) {
-            (Some(url), _, _) => (url.clone(), Source::Variable("HERO_BASE_URL")),
+            (Some(url), _, _) => (url.clone(), Source::Variable(HERO_BASE_URL)),
             (None, url, _) if !url.is_empty() => (url.to_owned(), Source::UserSettings),
             (None, _, Some(url)) => (
                 url.as_str().to_owned(),
@@ -138,7 +139,7 @@ fn unlocked_group(
         &overrides.practice_group_id,
         machine.and_then(|m| m.practice_group_id.as_ref()),
     ) {
-        (Some(id), _) => (id.clone(), Source::Variable("HERO_PRACTICE_GROUP_ID")),
+        (Some(id), _) => (id.clone(), Source::Variable(HERO_PRACTICE_GROUP_ID)),
         _ if !users.is_empty() => (users.to_owned(), Source::UserSettings),
         (None, Some(id)) => (id.clone(), Source::PracticeIt { locked: false }),
         (None, None) => (String::new(), Source::BuiltIn),
@@ -181,7 +182,7 @@ fn resolve_locked(
                 Environment::Custom => base_url.clone(),
                 other => format!("{} ({base_url})", other.label()),
             };
-            conflicts.push(conflict("HERO_BASE_URL".into(), "server", locked_value));
+            conflicts.push(conflict(HERO_BASE_URL.into(), "server", locked_value));
         }
     }
     let (practice_group_id, practice_group_source) = match &machine.practice_group_id {
@@ -190,7 +191,7 @@ fn resolve_locked(
                 && given != id
             {
                 conflicts.push(conflict(
-                    "HERO_PRACTICE_GROUP_ID".into(),
+                    HERO_PRACTICE_GROUP_ID.into(),
                     "practice group ID",
                     id.clone(),
                 ));
@@ -230,9 +231,9 @@ impl Overrides {
                 .filter(|v| !v.is_empty())
         };
         Self {
-            api_key: var("HERO_API_KEY"),
-            practice_group_id: var("HERO_PRACTICE_GROUP_ID"),
-            base_url: var("HERO_BASE_URL"),
+            api_key: var(HERO_API_KEY),
+            practice_group_id: var(HERO_PRACTICE_GROUP_ID),
+            base_url: var(HERO_BASE_URL),
         }
     }
 }

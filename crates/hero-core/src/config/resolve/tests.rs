@@ -26,8 +26,8 @@ const IT: Source = Source::PracticeIt { locked: false };
 const IT_LOCKED: Source = Source::PracticeIt { locked: true };
 const USER: Source = Source::UserSettings;
 const BUILT_IN: Source = Source::BuiltIn;
-const URL_VAR: Source = Source::Variable("HERO_BASE_URL");
-const GROUP_VAR: Source = Source::Variable("HERO_PRACTICE_GROUP_ID");
+const URL_VAR: Source = Source::Variable(HERO_BASE_URL);
+const GROUP_VAR: Source = Source::Variable(HERO_PRACTICE_GROUP_ID);
 
 /// The precedence table (README "Installing for a practice (IT)"), one row per case:
 /// machine-wide file, user's file, variables, flag → what is in force and what is refused.
@@ -207,7 +207,7 @@ fn precedence_table() {
             (Production, IT_LOCKED),
             (PRODUCTION_URL, IT_LOCKED),
             ("pg-it", IT_LOCKED),
-            vec!["HERO_BASE_URL", "HERO_PRACTICE_GROUP_ID"],
+            vec![HERO_BASE_URL, HERO_PRACTICE_GROUP_ID],
         ),
         // Locked without a practice group: the practice group is still the user's.
         (
@@ -238,7 +238,7 @@ fn precedence_table() {
             (Custom, IT_LOCKED),
             ("https://hero.practice.example", IT_LOCKED),
             ("", BUILT_IN),
-            vec!["HERO_BASE_URL"],
+            vec![HERO_BASE_URL],
         ),
         // "locked": false is the same as no lock.
         (
