@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::api::{ApiError, Connection, ErrorClass, HeroClient, Registration};
+use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use crate::config::{BaseUrl, Environment, Overrides, Resolved, SettingsFile, Source};
 use crate::demographics::{Demographics, NamePart, PersonName, Postcode};
 use crate::patient::{DateOfBirth, NhsNumber, PatientQuery};
@@ -659,17 +660,21 @@ async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Co
     let base_url = BaseUrl::parse(&resolved.base_url).map_err(|e| {
         let fix = match resolved.base_url_source {
             Source::Variable(_) => {
-                "Set HERO_BASE_URL to an https:// address (http:// only to this computer)."
+                format!(
+                    "Set {HERO_BASE_URL} to an https:// address (http:// only to this computer)."
+                )
             }
-            _ => "Set HERO_BASE_URL, or enter the server address in the window's Settings.",
+            _ => format!(
+                "Set {HERO_BASE_URL}, or enter the server address in the window's Settings."
+            ),
         };
-        usage_error(&format!("Base URL: {e}"), fix)
+        usage_error(&format!("Base URL: {e}"), &fix)
     })?;
     let api_key = match &overrides.api_key {
         Some(text) => ApiKey::parse(text).map_err(|e| {
             usage_error(
-                &format!("HERO_API_KEY: {e}"),
-                "Set HERO_API_KEY to the key from Hero.",
+                &format!("{HERO_API_KEY}: {e}"),
+                &format!("Set {HERO_API_KEY} to the key from Hero."),
             )
         })?,
         None => {
@@ -681,10 +686,15 @@ async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Co
                 Ok(None) => {
                     return Err(usage_error(
                         &format!("No API key for {environment}"),
-                        "Set HERO_API_KEY, or save the key in the window's Settings.",
+                        &format!("Set {HERO_API_KEY}, or save the key in the window's Settings."),
                     ));
                 }
-                Err(e) => return Err(usage_error(&e.to_string(), "Set HERO_API_KEY instead.")),
+                Err(e) => {
+                    return Err(usage_error(
+                        &e.to_string(),
+                        &format!("Set {HERO_API_KEY} instead."),
+                    ));
+                }
             }
         }
     };
@@ -692,7 +702,7 @@ async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Co
     if practice_group_id.is_empty() {
         return Err(usage_error(
             "No practice group ID",
-            "Set HERO_PRACTICE_GROUP_ID, or enter it in the window's Settings.",
+            &format!("Set {HERO_PRACTICE_GROUP_ID}, or enter it in the window's Settings."),
         ));
     }
     Ok(Connection {
@@ -761,7 +771,7 @@ async fn run_sandbox(port: u16, rate_limit: Option<f64>) -> ExitCode {
     );
     let _ = writeln!(
         out,
-        "  HERO_BASE_URL={} HERO_API_KEY={DEMO_API_KEY} HERO_PRACTICE_GROUP_ID={DEMO_PRACTICE_GROUP_ID}",
+        "  {HERO_BASE_URL}={} {HERO_API_KEY}={DEMO_API_KEY} {HERO_PRACTICE_GROUP_ID}={DEMO_PRACTICE_GROUP_ID}",
         running.base_url.as_str()
     );
     let _ = writeln!(out, "Demo patients:");

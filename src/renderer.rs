@@ -6,7 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 /// Environment variable IT sets to force one renderer.
-pub const OVERRIDE_VAR: &str = "HERO_RENDERER";
+pub use crate::config::env_vars::HERO_RENDERER as OVERRIDE_VAR;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Renderer {

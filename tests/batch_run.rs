@@ -10,6 +10,7 @@ use std::time::Duration;
 use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::batch::read_list;
 use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use hero_intake::patient::{PatientQuery, TestNumbers};
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 
@@ -197,9 +198,9 @@ fn the_batch_command_registers_a_list_and_writes_results() {
             out.to_str().unwrap(),
             "--json",
         ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", DEMO_API_KEY)
-        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
+        .env(HERO_BASE_URL, running.base_url.as_str())
+        .env(HERO_API_KEY, DEMO_API_KEY)
+        .env(HERO_PRACTICE_GROUP_ID, DEMO_PRACTICE_GROUP_ID)
         .env("XDG_CONFIG_HOME", dir.path())
         .stdin(std::process::Stdio::null())
         .output()
@@ -255,9 +256,9 @@ fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
             "--environment",
             "production",
         ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", DEMO_API_KEY)
-        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
+        .env(HERO_BASE_URL, running.base_url.as_str())
+        .env(HERO_API_KEY, DEMO_API_KEY)
+        .env(HERO_PRACTICE_GROUP_ID, DEMO_PRACTICE_GROUP_ID)
         .env("XDG_CONFIG_HOME", dir.path())
         .stdin(std::process::Stdio::null())
         .output()

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
+use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -22,9 +23,9 @@ fn hero_intake(base_url: &str, args: &[&str]) -> Output {
     let config = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_hero-intake"))
         .args(args)
-        .env("HERO_BASE_URL", base_url)
-        .env("HERO_API_KEY", KEY)
-        .env("HERO_PRACTICE_GROUP_ID", GROUP)
+        .env(HERO_BASE_URL, base_url)
+        .env(HERO_API_KEY, KEY)
+        .env(HERO_PRACTICE_GROUP_ID, GROUP)
         .env("XDG_CONFIG_HOME", config.path())
         .env("RUST_LOG", "trace")
         .stdin(Stdio::null())
@@ -208,10 +209,10 @@ fn register_works_against_the_standalone_sandbox() {
         let config = tempfile::tempdir().unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
             .args(["register", "--nhs-number", nhs, "--dob", dob, "--json"])
-            .env("HERO_BASE_URL", &base_url)
-            .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
+            .env(HERO_BASE_URL, &base_url)
+            .env(HERO_API_KEY, hero_intake::sandbox::DEMO_API_KEY)
             .env(
-                "HERO_PRACTICE_GROUP_ID",
+                HERO_PRACTICE_GROUP_ID,
                 hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
             )
             .env("XDG_CONFIG_HOME", config.path())
@@ -439,9 +440,9 @@ fn the_console_binary_runs_the_same_commands() {
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_hero-intake-cli"))
             .args(args)
-            .env("HERO_BASE_URL", server.uri())
-            .env("HERO_API_KEY", KEY)
-            .env("HERO_PRACTICE_GROUP_ID", GROUP)
+            .env(HERO_BASE_URL, server.uri())
+            .env(HERO_API_KEY, KEY)
+            .env(HERO_PRACTICE_GROUP_ID, GROUP)
             .env("XDG_CONFIG_HOME", config.path())
             .stdin(Stdio::null())
             .output()

@@ -10,6 +10,7 @@ use egui::Role;
 use egui_kittest::kittest::Queryable;
 use hero_intake::app::Screen;
 use hero_intake::config::Environment;
+use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use hero_intake::secrets::KeyStore;
 use hero_intake::state::Phase;
 use wiremock::matchers::{body_json, header, method, path};
@@ -200,9 +201,9 @@ fn cli_check_exits_0_when_all_is_well_and_names_the_wrong_setting_otherwise() {
         let config = tempfile::tempdir().unwrap();
         Command::new(env!("CARGO_BIN_EXE_hero-intake"))
             .args(["check", "--json"])
-            .env("HERO_BASE_URL", server.uri())
-            .env("HERO_API_KEY", key)
-            .env("HERO_PRACTICE_GROUP_ID", TEST_GROUP)
+            .env(HERO_BASE_URL, server.uri())
+            .env(HERO_API_KEY, key)
+            .env(HERO_PRACTICE_GROUP_ID, TEST_GROUP)
             .env("XDG_CONFIG_HOME", config.path())
             .stdin(Stdio::null())
             .output()

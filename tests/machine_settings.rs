@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use hero_intake::config::env_vars::{
+    HERO_API_KEY, HERO_BASE_URL, HERO_INTAKE_MACHINE_SETTINGS, HERO_PRACTICE_GROUP_ID,
+};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -68,11 +71,11 @@ impl Machine {
         let out = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
             .args(args)
             .arg("--json")
-            .env_remove("HERO_BASE_URL")
-            .env_remove("HERO_PRACTICE_GROUP_ID")
-            .env("HERO_API_KEY", KEY)
+            .env_remove(HERO_BASE_URL)
+            .env_remove(HERO_PRACTICE_GROUP_ID)
+            .env(HERO_API_KEY, KEY)
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("HERO_INTAKE_MACHINE_SETTINGS", self.file())
+            .env(HERO_INTAKE_MACHINE_SETTINGS, self.file())
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .output()
@@ -152,8 +155,8 @@ fn unlocked_the_users_own_settings_and_variables_win() {
     let var_server = hero_for(&rt, "pg-var");
     let url = var_server.uri();
     let env = [
-        ("HERO_BASE_URL", url.as_str()),
-        ("HERO_PRACTICE_GROUP_ID", "pg-var"),
+        (HERO_BASE_URL, url.as_str()),
+        (HERO_PRACTICE_GROUP_ID, "pg-var"),
     ];
     assert_eq!(machine.register(&[], &env), (0, registered()));
     assert_eq!(requests(&rt, &var_server), 1);
@@ -220,10 +223,10 @@ fn locked_contradicting_variables_exit_2_and_send_nothing() {
     let elsewhere = hero_for(&rt, "pg-other");
     let machine = Machine::with_file(&custom(&hero, "pg-it", true));
     let other_url = elsewhere.uri();
-    let (code, json) = machine.register(&[], &[("HERO_BASE_URL", &other_url)]);
+    let (code, json) = machine.register(&[], &[(HERO_BASE_URL, &other_url)]);
     assert_eq!(code, 2, "{json}");
     assert_refused_naming(&json, &machine.file(), "HERO_BASE_URL can't be used");
-    let (code, json) = machine.register(&[], &[("HERO_PRACTICE_GROUP_ID", "pg-other")]);
+    let (code, json) = machine.register(&[], &[(HERO_PRACTICE_GROUP_ID, "pg-other")]);
     assert_eq!(code, 2, "{json}");
     assert_refused_naming(
         &json,
@@ -235,7 +238,7 @@ fn locked_contradicting_variables_exit_2_and_send_nothing() {
     std::fs::write(&list, "NHS number,Date of birth\n9990000026,14/07/1985\n").unwrap();
     let (code, json) = machine.run(
         &["batch", list.to_str().unwrap()],
-        &[("HERO_BASE_URL", &other_url)],
+        &[(HERO_BASE_URL, &other_url)],
     );
     assert_eq!(code, 2, "{json}");
     assert_eq!((requests(&rt, &hero), requests(&rt, &elsewhere)), (0, 0));
@@ -245,8 +248,8 @@ fn locked_contradicting_variables_exit_2_and_send_nothing() {
         machine.register(
             &[],
             &[
-                ("HERO_BASE_URL", &same_url),
-                ("HERO_PRACTICE_GROUP_ID", "pg-it")
+                (HERO_BASE_URL, &same_url),
+                (HERO_PRACTICE_GROUP_ID, "pg-it")
             ]
         ),
         (0, registered())
@@ -260,8 +263,8 @@ fn a_malformed_machine_file_exits_2_naming_it_and_sends_nothing() {
     let machine = Machine::with_file("{\"environment\": \"production\", \"locked\": tru}");
     let url = hero.uri();
     let env = [
-        ("HERO_BASE_URL", url.as_str()),
-        ("HERO_PRACTICE_GROUP_ID", "pg-any"),
+        (HERO_BASE_URL, url.as_str()),
+        (HERO_PRACTICE_GROUP_ID, "pg-any"),
     ];
     let (code, json) = machine.register(&[], &env);
     assert_eq!(code, 2, "{json}");
@@ -284,8 +287,8 @@ fn a_malformed_user_file_exits_2_naming_it_and_sends_nothing() {
     machine.user_file("{\"environment\": \"Prod\"}");
     let url = hero.uri();
     let env = [
-        ("HERO_BASE_URL", url.as_str()),
-        ("HERO_PRACTICE_GROUP_ID", "pg-any"),
+        (HERO_BASE_URL, url.as_str()),
+        (HERO_PRACTICE_GROUP_ID, "pg-any"),
     ];
     let (code, json) = machine.register(&[], &env);
     assert_eq!(code, 2, "{json}");
@@ -306,8 +309,8 @@ fn a_missing_machine_file_is_normal() {
     std::fs::remove_file(machine.file()).unwrap();
     let url = hero.uri();
     let env = [
-        ("HERO_BASE_URL", url.as_str()),
-        ("HERO_PRACTICE_GROUP_ID", "pg-any"),
+        (HERO_BASE_URL, url.as_str()),
+        (HERO_PRACTICE_GROUP_ID, "pg-any"),
     ];
     assert_eq!(machine.register(&[], &env), (0, registered()));
 }
@@ -409,7 +412,7 @@ fn the_window_names_a_bad_machine_file_on_stderr_too() {
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env("XDG_CONFIG_HOME", machine.dir.path().join("config"))
-        .env("HERO_INTAKE_MACHINE_SETTINGS", machine.file())
+        .env(HERO_INTAKE_MACHINE_SETTINGS, machine.file())
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -10,6 +10,9 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
+use hero_intake::config::env_vars::{
+    HERO_API_KEY, HERO_BASE_URL, HERO_INTAKE_MACHINE_SETTINGS, HERO_PRACTICE_GROUP_ID,
+};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -63,11 +66,11 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String) 
         command.env_remove(var);
     }
     let out: Output = command
-        .env("HERO_API_KEY", KEY)
-        .env("HERO_PRACTICE_GROUP_ID", GROUP)
+        .env(HERO_API_KEY, KEY)
+        .env(HERO_PRACTICE_GROUP_ID, GROUP)
         .env("XDG_CONFIG_HOME", config.path())
         .env(
-            "HERO_INTAKE_MACHINE_SETTINGS",
+            HERO_INTAKE_MACHINE_SETTINGS,
             config.path().join("no-machine-file.json"),
         )
         .env("RUST_LOG", "trace")
@@ -266,7 +269,7 @@ fn https_proxy_carries_the_registration_through_connect() {
     let (proxy_port, heads) = rt.block_on(connect_proxy(ProxyMode::Tunnel(hero_port)));
 
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", &format!("https://{HOST}:{hero_port}")),
+        (HERO_BASE_URL, &format!("https://{HOST}:{hero_port}")),
         ("HTTPS_PROXY", &format!("http://127.0.0.1:{proxy_port}")),
         ("SSL_CERT_FILE", &ca_file),
     ]);
@@ -300,7 +303,7 @@ fn check_names_the_proxy_it_goes_through() {
     let (code, json, stderr) = run(
         &["check", "--json"],
         &[
-            ("HERO_BASE_URL", &base),
+            (HERO_BASE_URL, &base),
             (
                 "HTTPS_PROXY",
                 &format!("http://reception:s3cret-pw@127.0.0.1:{proxy_port}"),
@@ -326,7 +329,7 @@ fn a_proxy_asking_for_a_password_is_named_without_the_password() {
         "407 Proxy Authentication Required",
     )));
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", "https://api.herohealth.net"),
+        (HERO_BASE_URL, "https://api.herohealth.net"),
         (
             "HTTPS_PROXY",
             &format!("http://reception:s3cret-pw@127.0.0.1:{proxy_port}"),
@@ -360,7 +363,7 @@ fn a_proxy_that_refuses_the_connection_is_named() {
     let rt = runtime();
     let (proxy_port, heads) = rt.block_on(connect_proxy(ProxyMode::Answer("403 Forbidden")));
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", "https://api.herohealth.net"),
+        (HERO_BASE_URL, "https://api.herohealth.net"),
         ("HTTPS_PROXY", &format!("http://127.0.0.1:{proxy_port}")),
     ]);
     assert_eq!(code, 4, "{json} {stderr}");
@@ -383,7 +386,7 @@ fn a_proxy_that_is_not_there_is_named() {
         .unwrap()
         .port();
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", "https://api.herohealth.net"),
+        (HERO_BASE_URL, "https://api.herohealth.net"),
         ("HTTPS_PROXY", &format!("http://127.0.0.1:{port}")),
     ]);
     assert_eq!(code, 4, "{json} {stderr}");
@@ -412,7 +415,7 @@ fn this_computer_is_never_reached_through_the_proxy() {
     let (proxy_port, heads) = rt.block_on(connect_proxy(ProxyMode::Answer("403 Forbidden")));
     let proxy = format!("http://127.0.0.1:{proxy_port}");
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", &server.uri()),
+        (HERO_BASE_URL, &server.uri()),
         ("HTTPS_PROXY", &proxy),
         ("HTTP_PROXY", &proxy),
     ]);
@@ -444,7 +447,7 @@ fn os_trust_store_private_ca_not_yet_installed_is_refused_as_tls() {
     let rt = runtime();
     let (chain, key) = pki_from_ci();
     let (port, groups) = rt.block_on(hero_over_https(chain, key));
-    let (code, json, stderr) = register(&[("HERO_BASE_URL", &format!("https://127.0.0.1:{port}"))]);
+    let (code, json, stderr) = register(&[(HERO_BASE_URL, &format!("https://127.0.0.1:{port}"))]);
     assert_eq!(code, 4, "{json} {stderr}");
     assert_eq!(
         json["cause"],
@@ -470,13 +473,13 @@ fn os_trust_store_private_ca_installed_is_trusted_directly_and_through_a_proxy()
     let (port, groups) = rt.block_on(hero_over_https(chain, key));
     let registered = serde_json::json!({"outcome": "registered", "patient_id": PATIENT_ID});
 
-    let (code, json, stderr) = register(&[("HERO_BASE_URL", &format!("https://127.0.0.1:{port}"))]);
+    let (code, json, stderr) = register(&[(HERO_BASE_URL, &format!("https://127.0.0.1:{port}"))]);
     assert_eq!((code, &json), (0, &registered), "{stderr}");
 
     // As at a practice that inspects TLS: through its proxy, by name.
     let (proxy_port, heads) = rt.block_on(connect_proxy(ProxyMode::Tunnel(port)));
     let (code, json, stderr) = register(&[
-        ("HERO_BASE_URL", &format!("https://{HOST}:{port}")),
+        (HERO_BASE_URL, &format!("https://{HOST}:{port}")),
         ("HTTPS_PROXY", &format!("http://127.0.0.1:{proxy_port}")),
     ]);
     assert_eq!((code, &json), (0, &registered), "{stderr}");

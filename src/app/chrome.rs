@@ -5,6 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 use super::{HeroIntakeApp, Message, Modal, Shown};
 use crate::config::Source;
+use crate::config::env_vars::HERO_BASE_URL;
 use crate::screens::{ToApp, welcome};
 use crate::ui;
 
@@ -54,8 +55,9 @@ impl HeroIntakeApp {
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Hero Intake").strong());
             let resolved = self.desk.resolved();
+            let set_by_variable = format!("set by {HERO_BASE_URL}");
             let detail = match resolved.environment_source {
-                Source::Variable(_) => Some("set by HERO_BASE_URL"),
+                Source::Variable(_) => Some(set_by_variable.as_str()),
                 Source::PracticeIt { locked: true } => Some("set by your practice's IT"),
                 _ => None,
             };

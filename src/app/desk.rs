@@ -7,6 +7,7 @@ use tokio::runtime::Handle;
 
 use super::{AppOptions, UrlOpener};
 use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
+use crate::config::env_vars::HERO_API_KEY;
 use crate::config::{
     BaseUrl, BaseUrlError, Environment, FileProblem, LockConflict, MachineSettings, Overrides,
     Resolved, Settings, SettingsFile, Source, WhichFile,
@@ -51,7 +52,7 @@ pub enum ConnectionProblem {
     },
     #[error("Server address in Settings: {0}")]
     BaseUrlSetting(BaseUrlError),
-    #[error("HERO_API_KEY is not usable: {0}")]
+    #[error("{HERO_API_KEY} is not usable: {0}")]
     KeyVariable(String),
     #[error("Reading the API key from the keychain…")]
     KeyLoading,
@@ -273,7 +274,7 @@ impl Desk {
         let environment = self.environment();
         if self.overrides.api_key.is_some() {
             return (
-                "Using the key from HERO_API_KEY on this computer.".into(),
+                format!("Using the key from {HERO_API_KEY} on this computer."),
                 true,
             );
         }

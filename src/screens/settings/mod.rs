@@ -6,6 +6,7 @@ mod view;
 use super::{Effects, Notice, ToApp};
 use crate::api::{ApiError, PracticeGroup};
 use crate::app::{Desk, KeyState};
+use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use crate::config::{Environment, ThemeChoice};
 use crate::secrets::{ApiKey, KeyStoreError};
 
@@ -131,13 +132,13 @@ impl State {
         let (key_status, key_saved) = desk.key_status();
         let mut overridden_by = Vec::new();
         if desk.overrides.base_url.is_some() {
-            overridden_by.push("HERO_BASE_URL");
+            overridden_by.push(HERO_BASE_URL);
         }
         if desk.overrides.api_key.is_some() {
-            overridden_by.push("HERO_API_KEY");
+            overridden_by.push(HERO_API_KEY);
         }
         if desk.overrides.practice_group_id.is_some() {
-            overridden_by.push("HERO_PRACTICE_GROUP_ID");
+            overridden_by.push(HERO_PRACTICE_GROUP_ID);
         }
         let resolved = desk.resolved();
         let problems = desk.file_problems();
