@@ -3,8 +3,10 @@
 pub mod error;
 pub mod proxy;
 pub mod retry;
+mod transport;
 pub mod types;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::StatusCode;
@@ -117,7 +119,9 @@ impl HeroClient {
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .redirect(same_host_redirects());
+            .redirect(same_host_redirects())
+            // Our resolver, so a name that can't be found is told apart by its type.
+            .dns_resolver(Arc::new(transport::SystemResolver));
         let proxy = proxy::describe(connection.base_url.as_str());
         if proxy.is_none() {
             // Same decision as `proxy::describe`: this computer (the demo) is never proxied.
@@ -213,7 +217,7 @@ impl HeroClient {
             .headers(self.headers().map_err(|f| f.error)?)
             .send()
             .await
-            .map_err(|e| classify_transport(&e.without_url(), self.proxy.as_deref()).error)?;
+            .map_err(|e| transport::classify(&e.without_url(), self.proxy.as_deref()).error)?;
         let status = response.status();
         tracing::debug!(
             status = status.as_u16(),
@@ -243,7 +247,7 @@ impl HeroClient {
             .json(body)
             .send()
             .await
-            .map_err(|e| classify_transport(&e.without_url(), self.proxy.as_deref()))?;
+            .map_err(|e| transport::classify(&e.without_url(), self.proxy.as_deref()))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
         tracing::debug!(status = status.as_u16(), "Hero answered");
@@ -381,57 +385,4 @@ fn interpret(
         _ => ApiError::UnexpectedStatus { status: code },
     };
     Err(Failure::final_(error))
-}
-
-/// Turns a failure to send into a message. Only the error's own text is read, to
-/// tell DNS, TLS and refused connections apart; it never holds patient data.
-fn classify_transport(error: &reqwest::Error, proxy: Option<&str>) -> Failure {
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        chain.push_str(&e.to_string().to_ascii_lowercase());
-        chain.push(' ');
-        source = e.source();
-    }
-    let transient = |error| Failure {
-        error,
-        retry: Retry::Transient(None),
-    };
-    if error.is_timeout() {
-        return transient(ApiError::Timeout { attempts: 1 });
-    }
-    // hyper-util's CONNECT tunnel: "tunnel error: proxy authorization required", ...
-    if chain.contains("tunnel error") {
-        let problem = if chain.contains("proxy authorization required") {
-            ProxyProblem::AuthRequired
-        } else if chain.contains("failed to create underlying connection") {
-            ProxyProblem::Unreachable
-        } else {
-            ProxyProblem::Refused
-        };
-        return Failure::final_(ApiError::Proxy {
-            proxy: proxy.unwrap_or("set on this computer").to_owned(),
-            problem,
-        });
-    }
-    let tls_words = [
-        "certificate",
-        "tls",
-        "handshake",
-        "corrupt message",
-        "alert",
-    ];
-    if tls_words.iter().any(|w| chain.contains(w)) {
-        return Failure::final_(ApiError::Tls);
-    }
-    if chain.contains("dns error") || chain.contains("failed to lookup") {
-        return Failure::final_(ApiError::AddressNotFound);
-    }
-    if error.is_connect() {
-        return Failure::final_(ApiError::Unreachable);
-    }
-    if error.is_redirect() {
-        return Failure::final_(ApiError::Redirected);
-    }
-    transient(ApiError::ConnectionDropped { attempts: 1 })
 }
