@@ -504,12 +504,12 @@ impl HeroIntakeApp {
             Event::Batch(update) => {
                 if let Some(session) = &mut self.batch {
                     match update {
-                        crate::batch_run::BatchUpdate::Row { index, result } => {
+                        crate::batch::run::BatchUpdate::Row { index, result } => {
                             if let Some(row) = session.row_numbers.get(index) {
                                 session.results.insert(*row, result);
                             }
                         }
-                        crate::batch_run::BatchUpdate::Progress(progress) => {
+                        crate::batch::run::BatchUpdate::Progress(progress) => {
                             session.progress = Some(progress);
                         }
                     }
@@ -724,7 +724,7 @@ impl HeroIntakeApp {
                 if let Some(session) = &self.batch
                     && matches!(session.stage, ui::batch::BatchStage::Finished(_))
                 {
-                    let rows = crate::batch_run::result_rows(&session.list, &session.results);
+                    let rows = crate::batch::run::result_rows(&session.list, &session.results);
                     let stem = session
                         .file_name
                         .rsplit_once('.')
@@ -769,7 +769,7 @@ impl HeroIntakeApp {
         }
     }
 
-    fn with_batch_control(&self, act: impl FnOnce(&crate::batch_run::BatchControl)) {
+    fn with_batch_control(&self, act: impl FnOnce(&crate::batch::run::BatchControl)) {
         if let Some(ui::batch::BatchSession {
             stage: ui::batch::BatchStage::Running { control },
             ..
@@ -804,7 +804,7 @@ impl HeroIntakeApp {
         let valid = session.list.valid_queries();
         session.row_numbers = valid.iter().map(|(row, _)| *row).collect();
         let queries = valid.into_iter().map(|(_, q)| q).collect();
-        let control = crate::batch_run::BatchControl::default();
+        let control = crate::batch::run::BatchControl::default();
         self.worker.run_batch(client, queries, control.clone());
         session.stage = ui::batch::BatchStage::Running { control };
     }

@@ -297,8 +297,8 @@ async fn batch(
 
     use std::io::IsTerminal;
 
+    use crate::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
     use crate::batch::{ResultOutcome, read_list, write_results};
-    use crate::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
 
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
@@ -344,7 +344,7 @@ async fn batch(
     let results: Arc<Mutex<HashMap<usize, Result<Registration, ApiError>>>> = Arc::default();
     // Nothing sendable: no connection is made (no key needed, no demo server started).
     let summary = if counts.valid == 0 {
-        crate::batch_run::BatchSummary {
+        crate::batch::run::BatchSummary {
             done: 0,
             total: 0,
             elapsed: std::time::Duration::ZERO,

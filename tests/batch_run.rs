@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_intake::batch::read_list;
-use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_intake::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
 use hero_intake::patient::{PatientQuery, TestNumbers};
 use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
 
@@ -280,7 +280,7 @@ fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
 mod pace {
     use std::time::{Duration, Instant};
 
-    use hero_intake::batch_run::Pace;
+    use hero_intake::batch::run::Pace;
 
     #[test]
     fn the_first_429_sets_the_pace_from_the_throughput_seen() {

@@ -7,8 +7,8 @@ use egui::RichText;
 
 use super::{Action, error_line, ok_color};
 use crate::api::{ApiError, Registration};
+use crate::batch::run::{BatchControl, BatchProgress, BatchSummary, RunState};
 use crate::batch::{BatchList, BatchRow, RowCheck};
-use crate::batch_run::{BatchControl, BatchProgress, BatchSummary, RunState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ResultFilter {

@@ -1,5 +1,6 @@
-//! Batch intake, the pure part: a list of patients read from a CSV file, and the
-//! results written back out as a CSV file. No egui, no I/O, no threads.
+//! Batch intake: a list of patients read from a CSV file, sent ([`run`]), and the
+//! results written back out as a CSV file. Reading and writing are pure: no egui, no
+//! I/O, no threads.
 //!
 //! Reading ([`read_list`]):
 //! - Encoding: a UTF-16 LE/BE byte-order mark means UTF-16 (Excel's "Unicode text");
@@ -27,12 +28,14 @@
 //! Patient data: neither the `Debug` output of these types nor their error messages
 //! hold NHS numbers or dates of birth.
 
-// Reading is decode, then records, columns and check; results writes the file back.
+// Reading is decode, then records, columns and check; results writes the file back;
+// run sends the rows.
 mod check;
 mod columns;
 mod decode;
 mod records;
 mod results;
+pub mod run;
 
 use std::collections::HashMap;
 use std::fmt;

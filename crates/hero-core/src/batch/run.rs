@@ -366,10 +366,10 @@ async fn send_row(
 
 /// The results table in file order: every row of the list exactly once.
 pub fn result_rows(
-    list: &crate::batch::BatchList,
+    list: &super::BatchList,
     results: &std::collections::HashMap<usize, Result<Registration, ApiError>>,
-) -> Vec<crate::batch::ResultRow> {
-    use crate::batch::{ResultRow, RowCheck};
+) -> Vec<super::ResultRow> {
+    use super::{ResultRow, RowCheck};
     list.rows
         .iter()
         .map(|row| match (&row.outcome, results.get(&row.row_number)) {
