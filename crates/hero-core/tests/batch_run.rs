@@ -1,5 +1,5 @@
 //! The batch engine against the built-in sandbox with a rate limit: every row
-//! accounted for, one shared pace, pause, resume and cancel; and the `batch` command.
+//! accounted for, one shared pace, pause, resume and cancel.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{HashMap, HashSet};
@@ -7,11 +7,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
-use hero_intake::batch::read_list;
-use hero_intake::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
-use hero_intake::patient::{PatientQuery, TestNumbers};
-use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
+use hero_core::api::{HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_core::batch::read_list;
+use hero_core::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_core::patient::{PatientQuery, TestNumbers};
+use hero_core::sandbox::{self, SandboxOptions};
 
 /// Valid NHS test numbers from the 999 range, in order.
 fn test_numbers(count: usize) -> Vec<String> {
@@ -146,7 +146,7 @@ async fn cancel_stops_at_once_and_unsent_rows_say_so() {
     assert_eq!(rows.len(), 200, "nothing lost: every row in the results");
     let not_sent = rows
         .iter()
-        .filter(|r| r.outcome == hero_intake::batch::ResultOutcome::NotSent)
+        .filter(|r| r.outcome == hero_core::batch::ResultOutcome::NotSent)
         .count();
     assert_eq!(not_sent, 200 - results.len());
 }
@@ -177,110 +177,10 @@ async fn pause_holds_every_request_until_resume() {
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 60);
 }
 
-#[test]
-fn the_batch_command_registers_a_list_and_writes_results() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (running, _) = rt.block_on(limited_sandbox(200.0));
-    let dir = tempfile::tempdir().unwrap();
-    let mut numbers = test_numbers(20);
-    let list = dir.path().join("list.csv");
-    let mut text = String::from_utf8(csv_of(&numbers)).unwrap();
-    text.push_str("999 000 001,01/02/1990\n"); // invalid: 9 digits
-    text.push_str(&format!("{},01/02/1990\n", numbers[0])); // duplicate
-    std::fs::write(&list, text).unwrap();
-    let out = dir.path().join("results.csv");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
-            list.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", DEMO_API_KEY)
-        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("row 22: NHS number"), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(json["registered"], 20);
-    assert_eq!(json["invalid"], 1);
-    assert_eq!(json["duplicates"], 1);
-    assert_eq!(json["rows"].as_array().unwrap().len(), 22);
-    // Every valid row registered: exit 0 even with invalid rows in the file.
-    assert_eq!(run.status.code(), Some(0));
-    // The results file reads back with the same reader.
-    let back = read_list(
-        &std::fs::read(&out).unwrap(),
-        jiff::civil::date(2026, 11, 26),
-        TestNumbers::Allowed,
-    )
-    .unwrap();
-    numbers.sort();
-    let mut seen: Vec<String> = back
-        .valid_queries()
-        .iter()
-        .map(|(_, q)| q.nhs_number().unwrap().formatted().replace(' ', ""))
-        .collect();
-    seen.sort();
-    assert_eq!(seen, numbers);
-
-    // An unreadable file: exit 2.
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args(["batch", dir.path().join("nope.csv").to_str().unwrap()])
-        .env("XDG_CONFIG_HOME", dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(2));
-}
-
-#[test]
-fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (running, _) = rt.block_on(limited_sandbox(200.0));
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("list.csv");
-    // A report's title lines, then test numbers: none may go to Production.
-    let mut bytes = b"Registrations report\nRun: 02-Dec-2026\n".to_vec();
-    bytes.extend(csv_of(&test_numbers(3)));
-    std::fs::write(&list, bytes).unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
-            list.to_str().unwrap(),
-            "--environment",
-            "production",
-        ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", DEMO_API_KEY)
-        .env("HERO_PRACTICE_GROUP_ID", DEMO_PRACTICE_GROUP_ID)
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        stderr.contains("Rows 1–2 skipped: a report title above the header row, not patients"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("row 4: NHS number: That is a test NHS number"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("3 rows: 0 to send, 3 invalid"), "{stderr}");
-    // Nothing could be sent: exit 2, and nothing reached any server.
-    assert_eq!(run.status.code(), Some(2));
-    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
-}
-
 mod pace {
     use std::time::{Duration, Instant};
 
-    use hero_intake::batch::run::Pace;
+    use hero_core::batch::run::Pace;
 
     #[test]
     fn the_first_429_sets_the_pace_from_the_throughput_seen() {
