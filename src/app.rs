@@ -787,8 +787,8 @@ impl HeroIntakeApp {
                 return;
             }
         };
-        let client = match HeroClient::with_options(connection, self.timeouts, RetryPolicy::none())
-        {
+        // The batch retries transient faults by the same policy as a single registration.
+        let client = match HeroClient::with_options(connection, self.timeouts, self.retry) {
             Ok(c) => c,
             Err(e) => {
                 self.list_problem = Some(e.cause());

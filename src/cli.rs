@@ -352,7 +352,7 @@ async fn batch(
             cancelled: false,
         }
     } else {
-        let client = match single_attempt_client(Some(environment)).await {
+        let client = match retrying_client(Some(environment)).await {
             Ok(c) => c,
             Err(outcome) => return outcome,
         };
@@ -634,8 +634,14 @@ async fn check(environment: Option<Environment>) -> Outcome {
     }
 }
 
-/// A client that makes one attempt per call: for callers with their own pace or
-/// a question that needs a quick answer.
+/// A client that retries as a single registration does (the batch follows its policy
+/// for transient faults).
+async fn retrying_client(environment: Option<Environment>) -> Result<HeroClient, Outcome> {
+    let connection = resolve_connection(environment).await?;
+    HeroClient::new(connection).map_err(|e| api_error_outcome(&e))
+}
+
+/// A client that makes one attempt per call: for a question that needs a quick answer.
 async fn single_attempt_client(environment: Option<Environment>) -> Result<HeroClient, Outcome> {
     let connection = resolve_connection(environment).await?;
     HeroClient::with_options(

@@ -1,5 +1,6 @@
 //! The batch engine against the built-in sandbox with a rate limit: every row
-//! accounted for, one shared pace, pause, resume and cancel.
+//! accounted for, one shared pace, pause, resume and cancel; and transient faults
+//! retried by the client's retry policy (wiremock).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{HashMap, HashSet};
@@ -7,11 +8,15 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hero_core::api::{HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_core::api::{ApiError, Connection, HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_core::batch::read_list;
 use hero_core::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_core::config::BaseUrl;
 use hero_core::patient::{PatientQuery, TestNumbers};
 use hero_core::sandbox::{self, SandboxOptions};
+use hero_core::secrets::ApiKey;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Valid NHS test numbers from the 999 range, in order.
 fn test_numbers(count: usize) -> Vec<String> {
@@ -175,6 +180,134 @@ async fn pause_holds_every_request_until_resume() {
     let summary = run.await.unwrap();
     assert_eq!(summary.done, 60);
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 60);
+}
+
+/// A real server answering 503 (with this `Retry-After`, if any) `failures` times, then 200.
+async fn server_failing_first(failures: u64, retry_after: Option<&str>) -> MockServer {
+    let server = MockServer::start().await;
+    let mut unavailable = ResponseTemplate::new(503);
+    if let Some(seconds) = retry_after {
+        unavailable = unavailable.insert_header("retry-after", seconds);
+    }
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .respond_with(unavailable)
+        .up_to_n_times(failures)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// One valid row through the engine with a client of this policy: the row's result,
+/// and how many requests the server got.
+async fn one_row(
+    server: &MockServer,
+    policy: RetryPolicy,
+) -> (Result<Registration, ApiError>, usize) {
+    let client = HeroClient::with_options(
+        Connection {
+            base_url: BaseUrl::parse(&server.uri()).unwrap(),
+            api_key: ApiKey::parse("batch-test-key-42").unwrap(),
+            practice_group_id: "pg-batch".to_owned(),
+        },
+        Timeouts::default(),
+        policy,
+    )
+    .unwrap();
+    let list = read_list(
+        &csv_of(&test_numbers(1)),
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
+    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let sink = results.clone();
+    let summary = run_batch(client, queries, BatchControl::default(), move |update| {
+        if let BatchUpdate::Row { result, .. } = update {
+            sink.lock().unwrap().push(result);
+        }
+    })
+    .await;
+    assert_eq!(summary.done, 1);
+    let result = results.lock().unwrap().pop().unwrap();
+    (result, server.received_requests().await.unwrap().len())
+}
+
+/// Retries a few milliseconds apart.
+fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_as_the_clients_retry_policy_says() {
+    // Two 503s, then 200: with three retries the row registers at the third request.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, quick_retries(3)).await;
+    assert!(
+        matches!(result, Ok(Registration::Registered { .. })),
+        "{result:?}"
+    );
+    assert_eq!(requests, 3);
+    // One retry: given up after exactly two requests, and the error counts them.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, quick_retries(1)).await;
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::ServerError {
+            status: 503,
+            attempts: 2
+        }
+    );
+    assert_eq!(requests, 2);
+    // No retries: one request.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, RetryPolicy::none()).await;
+    assert!(result.is_err());
+    assert_eq!(requests, 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_wins_over_the_backoff_and_one_over_max_wait_is_not_waited_out() {
+    // Hero says "now" while the policy's backoff is an hour: retried at once.
+    let server = server_failing_first(1, Some("0")).await;
+    let hour = Duration::from_secs(3600);
+    let slow = RetryPolicy {
+        max_retries: 1,
+        base_delay: hour,
+        max_delay: hour,
+        max_wait: hour * 2,
+    };
+    let (result, requests) = one_row(&server, slow).await;
+    assert!(
+        matches!(result, Ok(Registration::Registered { .. })),
+        "{result:?}"
+    );
+    assert_eq!(requests, 2);
+    // Ten minutes, over the policy's max_wait (two minutes): given up at once, as a
+    // single registration does.
+    let server = server_failing_first(1, Some("600")).await;
+    let (result, requests) = one_row(&server, quick_retries(3)).await;
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::ServerError {
+            status: 503,
+            attempts: 1
+        }
+    );
+    assert_eq!(requests, 1);
 }
 
 mod pace {

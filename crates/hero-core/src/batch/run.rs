@@ -1,5 +1,6 @@
 //! Running a batch: every valid row sent once, at one shared pace that learns the
-//! rate Hero allows from its 429 answers, with pause, resume and cancel.
+//! rate Hero allows from its 429 answers, with pause, resume and cancel. Transient
+//! faults are retried by the client's [`RetryPolicy`](crate::api::RetryPolicy).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -7,15 +8,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::api::{ApiError, HeroClient, Registration, Retry};
+use crate::api::{ApiError, HeroClient, Registration, Retry, with_attempts};
 use crate::patient::PatientQuery;
 
 /// Requests in flight at once: enough to hide network latency, few enough to be polite.
 pub const CONCURRENCY: usize = 4;
 /// A row answered 429 this many times is given up (Hero would have to refuse all day).
 const MAX_RATE_LIMITED_TRIES: u32 = 20;
-/// Transient faults (dropped connection, timeout, 502/503/504) retried per row.
-const MAX_TRANSIENT_RETRIES: u32 = 3;
 /// Successes in a row before the pace tries a little faster.
 const CLEAN_RUN: u32 = 20;
 /// Without `Retry-After`, wait this long after a 429.
@@ -319,21 +318,25 @@ async fn wait_while_paused(state: &mut watch::Receiver<RunState>) -> bool {
     }
 }
 
-/// One row to its final result, through 429s and transient faults. None when cancelled.
+/// One row to its final result, through 429s (at the shared pace) and transient faults
+/// (by the client's retry policy, as a single registration). None when cancelled.
 async fn send_row(
     client: &HeroClient,
     query: &PatientQuery,
     shared: &Shared,
     state: &mut watch::Receiver<RunState>,
 ) -> Option<Result<Registration, ApiError>> {
+    let policy = client.retry_policy();
+    let mut backoff = policy.backoff();
+    let mut attempts = 0;
     let mut rate_limited_tries = 0;
-    let mut transient_retries = 0;
     loop {
         let (at, epoch) = shared.pace().reserve(Instant::now());
         tokio::time::sleep_until(at.into()).await;
         if !wait_while_paused(state).await {
             return None;
         }
+        attempts += 1;
         match client.register_pds_once(query).await {
             Ok(registration) => {
                 shared.pace().on_success();
@@ -353,12 +356,13 @@ async fn send_row(
                         }));
                     }
                 }
-                Retry::Transient(asked) if transient_retries < MAX_TRANSIENT_RETRIES => {
-                    transient_retries += 1;
-                    let backoff = Duration::from_millis(250 << transient_retries);
-                    tokio::time::sleep(asked.unwrap_or(backoff).min(Duration::from_secs(30))).await;
-                }
-                Retry::Transient(_) | Retry::No => return Some(Err(failure.error)),
+                // Hero's Retry-After wins over the backoff; a wait over max_wait is not
+                // waited out, as for a single registration.
+                Retry::Transient(asked) => match backoff.next().map(|d| asked.unwrap_or(d)) {
+                    Some(delay) if delay <= policy.max_wait => tokio::time::sleep(delay).await,
+                    _ => return Some(Err(with_attempts(failure.error, attempts))),
+                },
+                Retry::No => return Some(Err(failure.error)),
             },
         }
     }
