@@ -504,10 +504,8 @@ impl HeroIntakeApp {
             Event::Batch(update) => {
                 if let Some(session) = &mut self.batch {
                     match update {
-                        crate::batch::run::BatchUpdate::Row { index, result } => {
-                            if let Some(row) = session.row_numbers.get(index) {
-                                session.results.insert(*row, result);
-                            }
+                        crate::batch::run::BatchUpdate::Row { row_number, result } => {
+                            session.results.insert(row_number, result);
                         }
                         crate::batch::run::BatchUpdate::Progress(progress) => {
                             session.progress = Some(progress);
@@ -801,11 +799,9 @@ impl HeroIntakeApp {
         if !matches!(session.stage, ui::batch::BatchStage::Preview) {
             return;
         }
-        let valid = session.list.valid_queries();
-        session.row_numbers = valid.iter().map(|(row, _)| *row).collect();
-        let queries = valid.into_iter().map(|(_, q)| q).collect();
+        let rows = session.list.valid_queries();
         let control = crate::batch::run::BatchControl::default();
-        self.worker.run_batch(client, queries, control.clone());
+        self.worker.run_batch(client, rows, control.clone());
         session.stage = ui::batch::BatchStage::Running { control };
     }
 

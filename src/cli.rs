@@ -357,11 +357,9 @@ async fn batch(
             Err(outcome) => return outcome,
         };
 
-        let valid = list.valid_queries();
-        let row_numbers: Vec<usize> = valid.iter().map(|(row, _)| *row).collect();
-        let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
+        let rows = list.valid_queries();
         let bar = if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(queries.len() as u64);
+            let bar = indicatif::ProgressBar::new(rows.len() as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
                     "{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}",
@@ -380,11 +378,11 @@ async fn batch(
             }
         });
         let (sink, progress_bar) = (results.clone(), bar.clone());
-        let summary = run_batch(client, queries, control, move |update| match update {
-            BatchUpdate::Row { index, result } => {
+        let summary = run_batch(client, rows, control, move |update| match update {
+            BatchUpdate::Row { row_number, result } => {
                 sink.lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(row_numbers[index], result);
+                    .insert(row_number, result);
             }
             BatchUpdate::Progress(p) => {
                 progress_bar.set_position(p.done as u64);

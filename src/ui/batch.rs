@@ -33,8 +33,6 @@ pub struct BatchSession {
     pub stage: BatchStage,
     /// Final results by the row number in the file.
     pub results: HashMap<usize, Result<Registration, ApiError>>,
-    /// The engine's row index → row number in the file.
-    pub row_numbers: Vec<usize>,
     pub progress: Option<BatchProgress>,
     pub filter: ResultFilter,
     pub saved: Option<Result<String, String>>,
@@ -56,7 +54,6 @@ impl BatchSession {
             list,
             stage: BatchStage::Preview,
             results: HashMap::new(),
-            row_numbers: Vec::new(),
             progress: None,
             filter: ResultFilter::All,
             saved: None,

@@ -216,10 +216,11 @@ impl Worker {
         });
     }
 
+    /// Runs a list's sendable rows (row number, patient): see [`crate::batch::run::run_batch`].
     pub fn run_batch(
         &self,
         client: HeroClient,
-        rows: Vec<crate::patient::PatientQuery>,
+        rows: Vec<(usize, PatientQuery)>,
         control: BatchControl,
     ) {
         let updates = self.sender();

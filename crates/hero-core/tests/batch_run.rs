@@ -12,7 +12,7 @@ use hero_core::api::{ApiError, Connection, HeroClient, Registration, RetryPolicy
 use hero_core::batch::read_list;
 use hero_core::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
 use hero_core::config::BaseUrl;
-use hero_core::patient::{PatientQuery, TestNumbers};
+use hero_core::patient::TestNumbers;
 use hero_core::sandbox::{self, SandboxOptions};
 use hero_core::secrets::ApiKey;
 use wiremock::matchers::{method, path};
@@ -74,18 +74,13 @@ async fn a_thousand_rows_under_a_rate_limit_are_all_accounted_for() {
     assert_eq!(list.counts().valid, 1000);
     let (running, client) = limited_sandbox(400.0).await;
 
-    let valid = list.valid_queries();
-    let row_numbers: Vec<usize> = valid.iter().map(|(r, _)| *r).collect();
-    let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
     let results = Arc::new(Mutex::new(HashMap::new()));
     let sink = results.clone();
-    let summary = run_batch(client, queries, BatchControl::default(), move |update| {
-        if let BatchUpdate::Row { index, result } = update {
+    let rows = list.valid_queries();
+    let summary = run_batch(client, rows, BatchControl::default(), move |update| {
+        if let BatchUpdate::Row { row_number, result } = update {
             assert!(
-                sink.lock()
-                    .unwrap()
-                    .insert(row_numbers[index], result)
-                    .is_none(),
+                sink.lock().unwrap().insert(row_number, result).is_none(),
                 "a row finished twice"
             );
         }
@@ -125,12 +120,10 @@ async fn cancel_stops_at_once_and_unsent_rows_say_so() {
     let control = BatchControl::default();
     let results = Arc::new(Mutex::new(HashMap::new()));
     let (sink, stopper) = (results.clone(), control.clone());
-    let row_numbers: Vec<usize> = list.valid_queries().iter().map(|(r, _)| *r).collect();
-    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
-    let summary = run_batch(client, queries, control, move |update| {
-        if let BatchUpdate::Row { index, result } = update {
+    let summary = run_batch(client, list.valid_queries(), control, move |update| {
+        if let BatchUpdate::Row { row_number, result } = update {
             let mut results = sink.lock().unwrap();
-            results.insert(row_numbers[index], result);
+            results.insert(row_number, result);
             if results.len() == 30 {
                 stopper.cancel();
             }
@@ -168,8 +161,12 @@ async fn pause_holds_every_request_until_resume() {
     let (running, client) = limited_sandbox(100.0).await;
     let control = BatchControl::default();
     control.pause();
-    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
-    let run = tokio::spawn(run_batch(client, queries, control.clone(), |_| {}));
+    let run = tokio::spawn(run_batch(
+        client,
+        list.valid_queries(),
+        control.clone(),
+        |_| {},
+    ));
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         running.stats.registrations.load(Ordering::Relaxed),
@@ -221,23 +218,34 @@ async fn one_row(
         policy,
     )
     .unwrap();
+    // An invalid row and a blank line above it: the row to send is row 4 of the file.
+    let mut text = String::from_utf8(csv_of(&[])).unwrap();
+    text.push_str(&format!(
+        "999 000 001,01/02/1990\n\n{},01/02/1990\n",
+        test_numbers(1)[0]
+    ));
     let list = read_list(
-        &csv_of(&test_numbers(1)),
+        text.as_bytes(),
         jiff::civil::date(2026, 11, 26),
         TestNumbers::Allowed,
     )
     .unwrap();
-    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
     let results = Arc::new(Mutex::new(Vec::new()));
     let sink = results.clone();
-    let summary = run_batch(client, queries, BatchControl::default(), move |update| {
-        if let BatchUpdate::Row { result, .. } = update {
-            sink.lock().unwrap().push(result);
-        }
-    })
+    let summary = run_batch(
+        client,
+        list.valid_queries(),
+        BatchControl::default(),
+        move |update| {
+            if let BatchUpdate::Row { row_number, result } = update {
+                sink.lock().unwrap().push((row_number, result));
+            }
+        },
+    )
     .await;
     assert_eq!(summary.done, 1);
-    let result = results.lock().unwrap().pop().unwrap();
+    let (row_number, result) = results.lock().unwrap().pop().unwrap();
+    assert_eq!(row_number, 4, "reported by its row number in the file");
     (result, server.received_requests().await.unwrap().len())
 }
 

@@ -70,9 +70,9 @@ impl BatchControl {
 /// What the run reports as it goes.
 #[derive(Debug, Clone)]
 pub enum BatchUpdate {
-    /// Row `index` (into the list given to `run_batch`) has its final result.
+    /// The row with this number in the file has its final result.
     Row {
-        index: usize,
+        row_number: usize,
         result: Result<Registration, ApiError>,
     },
     Progress(BatchProgress),
@@ -197,11 +197,13 @@ impl Shared {
     }
 }
 
-/// Sends every row once at the shared pace. `on_update` gets each row's final result
-/// and progress; rows not finished when cancelled get no `Row` update.
+/// Sends every row (its row number in the file, and its patient; as
+/// [`BatchList::valid_queries`](super::BatchList::valid_queries) gives them) once at the
+/// shared pace. `on_update` gets each row's final result, by its row number, and
+/// progress; rows not finished when cancelled get no `Row` update.
 pub async fn run_batch(
     client: HeroClient,
-    rows: Vec<PatientQuery>,
+    rows: Vec<(usize, PatientQuery)>,
     control: BatchControl,
     on_update: impl Fn(BatchUpdate) + Send + Sync + 'static,
 ) -> BatchSummary {
@@ -212,8 +214,7 @@ pub async fn run_batch(
         progress: Mutex::new((0, 0)),
     });
     let on_update = Arc::new(on_update);
-    let queue = Arc::new(Mutex::new(rows.into_iter().enumerate().collect::<Vec<_>>()));
-    queue.lock().unwrap_or_else(|p| p.into_inner()).reverse();
+    let queue = Arc::new(Mutex::new(rows.into_iter().rev().collect::<Vec<_>>()));
 
     let mut workers = JoinSet::new();
     for _ in 0..CONCURRENCY.min(total.max(1)) {
@@ -230,7 +231,7 @@ pub async fn run_batch(
                     return;
                 }
                 let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                let Some((index, query)) = next else {
+                let Some((row_number, query)) = next else {
                     return;
                 };
                 let Some(result) = send_row(&client, &query, &shared, &mut state).await else {
@@ -242,7 +243,7 @@ pub async fn run_batch(
                     progress.1 = shared.pace().rate_limited();
                     *progress
                 };
-                on_update(BatchUpdate::Row { index, result });
+                on_update(BatchUpdate::Row { row_number, result });
                 on_update(BatchUpdate::Progress(progress(
                     done,
                     total,
