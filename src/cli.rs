@@ -298,8 +298,8 @@ async fn batch(
 
     use std::io::IsTerminal;
 
+    use crate::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
     use crate::batch::{ResultOutcome, read_list, write_results};
-    use crate::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
 
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
@@ -345,7 +345,7 @@ async fn batch(
     let results: Arc<Mutex<HashMap<usize, Result<Registration, ApiError>>>> = Arc::default();
     // Nothing sendable: no connection is made (no key needed, no demo server started).
     let summary = if counts.valid == 0 {
-        crate::batch_run::BatchSummary {
+        crate::batch::run::BatchSummary {
             done: 0,
             total: 0,
             elapsed: std::time::Duration::ZERO,
@@ -353,16 +353,14 @@ async fn batch(
             cancelled: false,
         }
     } else {
-        let client = match single_attempt_client(Some(environment)).await {
+        let client = match retrying_client(Some(environment)).await {
             Ok(c) => c,
             Err(outcome) => return outcome,
         };
 
-        let valid = list.valid_queries();
-        let row_numbers: Vec<usize> = valid.iter().map(|(row, _)| *row).collect();
-        let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
+        let rows = list.valid_queries();
         let bar = if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(queries.len() as u64);
+            let bar = indicatif::ProgressBar::new(rows.len() as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
                     "{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}",
@@ -381,11 +379,11 @@ async fn batch(
             }
         });
         let (sink, progress_bar) = (results.clone(), bar.clone());
-        let summary = run_batch(client, queries, control, move |update| match update {
-            BatchUpdate::Row { index, result } => {
+        let summary = run_batch(client, rows, control, move |update| match update {
+            BatchUpdate::Row { row_number, result } => {
                 sink.lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(row_numbers[index], result);
+                    .insert(row_number, result);
             }
             BatchUpdate::Progress(p) => {
                 progress_bar.set_position(p.done as u64);
@@ -635,8 +633,14 @@ async fn check(environment: Option<Environment>) -> Outcome {
     }
 }
 
-/// A client that makes one attempt per call: for callers with their own pace or
-/// a question that needs a quick answer.
+/// A client that retries as a single registration does (the batch follows its policy
+/// for transient faults).
+async fn retrying_client(environment: Option<Environment>) -> Result<HeroClient, Outcome> {
+    let connection = resolve_connection(environment).await?;
+    HeroClient::new(connection).map_err(|e| api_error_outcome(&e))
+}
+
+/// A client that makes one attempt per call: for a question that needs a quick answer.
 async fn single_attempt_client(environment: Option<Environment>) -> Result<HeroClient, Outcome> {
     let connection = resolve_connection(environment).await?;
     HeroClient::with_options(

@@ -151,7 +151,7 @@ fn pause_holds_the_list_and_cancel_stops_it_with_every_row_accounted_for() {
     });
     assert!(has_text(&harness, "Stopped:"));
     let session = harness.state().batch().unwrap();
-    let rows = hero_intake::batch_run::result_rows(&session.list, &session.results);
+    let rows = hero_intake::batch::run::result_rows(&session.list, &session.results);
     assert_eq!(rows.len(), 201);
     let not_sent = rows
         .iter()

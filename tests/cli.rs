@@ -1,4 +1,4 @@
-//! The built binary's `register` and `sandbox` commands: outputs and exit codes.
+//! The built binary's `register`, `batch` and `sandbox` commands: outputs and exit codes.
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
@@ -474,4 +474,155 @@ fn the_console_binary_runs_the_same_commands() {
     let help = run(&["--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("hero-intake-cli"));
     rt.block_on(server.verify());
+}
+
+// The `batch` command against the built-in sandbox with a rate limit.
+
+/// Valid NHS test numbers from the 999 range, in order.
+fn test_numbers(count: usize) -> Vec<String> {
+    (0..)
+        .map(|i| format!("9991{i:05}")) // clear of the demo table (999 000 ...)
+        .filter_map(|nine| {
+            let digits: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
+            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+            match 11 - sum % 11 {
+                10 => None,
+                11 => Some(format!("{nine}0")),
+                check => Some(format!("{nine}{check}")),
+            }
+        })
+        .take(count)
+        .collect()
+}
+
+fn csv_of(numbers: &[String]) -> Vec<u8> {
+    let mut text = String::from("NHS number,Date of birth\n");
+    for n in numbers {
+        text.push_str(&format!("{n},01/02/1990\n"));
+    }
+    text.into_bytes()
+}
+
+async fn limited_sandbox(per_second: f64) -> hero_intake::sandbox::RunningSandbox {
+    hero_intake::sandbox::spawn(
+        0,
+        hero_intake::sandbox::SandboxOptions {
+            rate_limit_per_second: Some(per_second),
+            ..hero_intake::sandbox::SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[test]
+fn the_batch_command_registers_a_list_and_writes_results() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let running = rt.block_on(limited_sandbox(200.0));
+    let dir = tempfile::tempdir().unwrap();
+    let mut numbers = test_numbers(20);
+    let list = dir.path().join("list.csv");
+    let mut text = String::from_utf8(csv_of(&numbers)).unwrap();
+    text.push_str("999 000 001,01/02/1990\n"); // invalid: 9 digits
+    text.push_str(&format!("{},01/02/1990\n", numbers[0])); // duplicate
+    std::fs::write(&list, text).unwrap();
+    let out = dir.path().join("results.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args([
+            "batch",
+            list.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+        .env("HERO_BASE_URL", running.base_url.as_str())
+        .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
+        .env(
+            "HERO_PRACTICE_GROUP_ID",
+            hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
+        )
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("row 22: NHS number"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["registered"], 20);
+    assert_eq!(json["invalid"], 1);
+    assert_eq!(json["duplicates"], 1);
+    assert_eq!(json["rows"].as_array().unwrap().len(), 22);
+    // Every valid row registered: exit 0 even with invalid rows in the file.
+    assert_eq!(run.status.code(), Some(0));
+    // The results file reads back with the same reader.
+    let back = hero_intake::batch::read_list(
+        &std::fs::read(&out).unwrap(),
+        jiff::civil::date(2026, 11, 26),
+        hero_intake::patient::TestNumbers::Allowed,
+    )
+    .unwrap();
+    numbers.sort();
+    let mut seen: Vec<String> = back
+        .valid_queries()
+        .iter()
+        .map(|(_, q)| q.nhs_number().unwrap().formatted().replace(' ', ""))
+        .collect();
+    seen.sort();
+    assert_eq!(seen, numbers);
+
+    // An unreadable file: exit 2.
+    let missing = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args(["batch", dir.path().join("nope.csv").to_str().unwrap()])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let running = rt.block_on(limited_sandbox(200.0));
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    // A report's title lines, then test numbers: none may go to Production.
+    let mut bytes = b"Registrations report\nRun: 02-Dec-2026\n".to_vec();
+    bytes.extend(csv_of(&test_numbers(3)));
+    std::fs::write(&list, bytes).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .args([
+            "batch",
+            list.to_str().unwrap(),
+            "--environment",
+            "production",
+        ])
+        .env("HERO_BASE_URL", running.base_url.as_str())
+        .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
+        .env(
+            "HERO_PRACTICE_GROUP_ID",
+            hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
+        )
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("Rows 1–2 skipped: a report title above the header row, not patients"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("row 4: NHS number: That is a test NHS number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 rows: 0 to send, 3 invalid"), "{stderr}");
+    // Nothing could be sent: exit 2, and nothing reached any server.
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(
+        running
+            .stats
+            .registrations
+            .load(std::sync::atomic::Ordering::Relaxed),
+        0
+    );
 }

@@ -5,7 +5,6 @@
 
 pub mod api;
 pub mod batch;
-pub mod batch_run;
 pub mod config;
 pub mod demographics;
 pub mod files;

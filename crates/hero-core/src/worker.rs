@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use crate::api::{ApiError, HeroClient, PracticeGroup, Progress, Registration};
 use crate::batch::BatchList;
-use crate::batch_run::{BatchControl, BatchSummary, BatchUpdate};
+use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::config::{BaseUrl, Environment};
 use crate::files::FilePicker;
 use crate::patient::{PatientQuery, TestNumbers};
@@ -216,16 +216,17 @@ impl Worker {
         });
     }
 
+    /// Runs a list's sendable rows (row number, patient): see [`crate::batch::run::run_batch`].
     pub fn run_batch(
         &self,
         client: HeroClient,
-        rows: Vec<crate::patient::PatientQuery>,
+        rows: Vec<(usize, PatientQuery)>,
         control: BatchControl,
     ) {
         let updates = self.sender();
         let sender = self.sender();
         self.runtime.spawn(async move {
-            let summary = crate::batch_run::run_batch(client, rows, control, move |update| {
+            let summary = crate::batch::run::run_batch(client, rows, control, move |update| {
                 updates.send(Event::Batch(update));
             })
             .await;

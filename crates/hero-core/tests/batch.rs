@@ -1095,7 +1095,7 @@ fn a_comma_in_a_title_line_does_not_decide_the_delimiter() {
 
 #[test]
 fn results_keep_every_cell_read_whichever_trace_was_used() {
-    use hero_core::batch_run::result_rows;
+    use hero_core::batch::run::result_rows;
     let list = read(concat!(
         "NHS number,Forename,Surname,Date of birth,Postcode\n",
         "999 000 0018,Sam,Demoperson,01/02/1992,ls14ap\n",

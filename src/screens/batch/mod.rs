@@ -9,7 +9,7 @@ use super::{Effects, ToApp};
 use crate::api::{ApiError, Registration};
 use crate::app::Desk;
 use crate::batch::BatchList;
-use crate::batch_run::{BatchControl, BatchProgress, BatchSummary, BatchUpdate};
+use crate::batch::run::{BatchControl, BatchProgress, BatchSummary, BatchUpdate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ResultFilter {
@@ -50,8 +50,6 @@ pub struct State {
     pub stage: BatchStage,
     /// Final results by the row number in the file.
     pub results: HashMap<usize, Result<Registration, ApiError>>,
-    /// The engine's row index → row number in the file.
-    row_numbers: Vec<usize>,
     pub progress: Option<BatchProgress>,
     pub filter: ResultFilter,
     pub saved: Option<Result<String, String>>,
@@ -75,7 +73,6 @@ impl State {
             list,
             stage: BatchStage::Preview,
             results: HashMap::new(),
-            row_numbers: Vec::new(),
             progress: None,
             filter: ResultFilter::All,
             saved: None,
@@ -146,11 +143,9 @@ impl State {
             }
         };
         self.problem = None;
-        let valid = self.list.valid_queries();
-        self.row_numbers = valid.iter().map(|(row, _)| *row).collect();
-        let queries = valid.into_iter().map(|(_, q)| q).collect();
         let control = BatchControl::default();
-        desk.worker.run_batch(client, queries, control.clone());
+        desk.worker
+            .run_batch(client, self.list.valid_queries(), control.clone());
         self.stage = BatchStage::Running { control };
     }
 
@@ -158,7 +153,7 @@ impl State {
         if !matches!(self.stage, BatchStage::Finished(_)) {
             return;
         }
-        let rows = crate::batch_run::result_rows(&self.list, &self.results);
+        let rows = crate::batch::run::result_rows(&self.list, &self.results);
         let stem = self
             .file_name
             .rsplit_once('.')
@@ -172,10 +167,8 @@ impl State {
 
     pub fn on_update(&mut self, update: BatchUpdate) {
         match update {
-            BatchUpdate::Row { index, result } => {
-                if let Some(row) = self.row_numbers.get(index) {
-                    self.results.insert(*row, result);
-                }
+            BatchUpdate::Row { row_number, result } => {
+                self.results.insert(row_number, result);
             }
             BatchUpdate::Progress(progress) => self.progress = Some(progress),
         }

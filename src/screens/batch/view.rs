@@ -4,8 +4,8 @@ use egui::RichText;
 
 use super::{BatchStage, Msg, ResultFilter, State as BatchSession};
 use crate::api::Registration;
+use crate::batch::run::RunState;
 use crate::batch::{BatchRow, RowCheck};
-use crate::batch_run::RunState;
 use crate::ui::{error_line, ok_color};
 
 /// How one row of the file stands, in words and for the filter.

@@ -145,6 +145,11 @@ impl HeroClient {
         self.proxy.as_deref()
     }
 
+    /// How transient faults are retried: here, and by the batch for each row.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
     /// Registers one patient, retrying rate limits and transient faults.
     pub async fn register_pds(&self, query: &PatientQuery) -> Result<Registration, ApiError> {
         self.register_pds_with_progress(query, |_| {}).await
@@ -268,7 +273,8 @@ impl HeroClient {
     }
 }
 
-fn with_attempts(error: ApiError, attempts: u32) -> ApiError {
+/// The error as it reads after `attempts` attempts.
+pub(crate) fn with_attempts(error: ApiError, attempts: u32) -> ApiError {
     match error {
         ApiError::RateLimited { .. } => ApiError::RateLimited { attempts },
         ApiError::ServerError { status, .. } => ApiError::ServerError { status, attempts },

@@ -1,5 +1,6 @@
 //! The batch engine against the built-in sandbox with a rate limit: every row
-//! accounted for, one shared pace, pause, resume and cancel; and the `batch` command.
+//! accounted for, one shared pace, pause, resume and cancel; and transient faults
+//! retried by the client's retry policy (wiremock).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{HashMap, HashSet};
@@ -7,12 +8,15 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hero_intake::api::{HeroClient, Registration, RetryPolicy, Timeouts};
-use hero_intake::batch::read_list;
-use hero_intake::batch_run::{BatchControl, BatchUpdate, result_rows, run_batch};
-use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
-use hero_intake::patient::{PatientQuery, TestNumbers};
-use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOptions};
+use hero_core::api::{ApiError, Connection, HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_core::batch::read_list;
+use hero_core::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_core::config::BaseUrl;
+use hero_core::patient::TestNumbers;
+use hero_core::sandbox::{self, SandboxOptions};
+use hero_core::secrets::ApiKey;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Valid NHS test numbers from the 999 range, in order.
 fn test_numbers(count: usize) -> Vec<String> {
@@ -70,18 +74,13 @@ async fn a_thousand_rows_under_a_rate_limit_are_all_accounted_for() {
     assert_eq!(list.counts().valid, 1000);
     let (running, client) = limited_sandbox(400.0).await;
 
-    let valid = list.valid_queries();
-    let row_numbers: Vec<usize> = valid.iter().map(|(r, _)| *r).collect();
-    let queries: Vec<PatientQuery> = valid.into_iter().map(|(_, q)| q).collect();
     let results = Arc::new(Mutex::new(HashMap::new()));
     let sink = results.clone();
-    let summary = run_batch(client, queries, BatchControl::default(), move |update| {
-        if let BatchUpdate::Row { index, result } = update {
+    let rows = list.valid_queries();
+    let summary = run_batch(client, rows, BatchControl::default(), move |update| {
+        if let BatchUpdate::Row { row_number, result } = update {
             assert!(
-                sink.lock()
-                    .unwrap()
-                    .insert(row_numbers[index], result)
-                    .is_none(),
+                sink.lock().unwrap().insert(row_number, result).is_none(),
                 "a row finished twice"
             );
         }
@@ -121,12 +120,10 @@ async fn cancel_stops_at_once_and_unsent_rows_say_so() {
     let control = BatchControl::default();
     let results = Arc::new(Mutex::new(HashMap::new()));
     let (sink, stopper) = (results.clone(), control.clone());
-    let row_numbers: Vec<usize> = list.valid_queries().iter().map(|(r, _)| *r).collect();
-    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
-    let summary = run_batch(client, queries, control, move |update| {
-        if let BatchUpdate::Row { index, result } = update {
+    let summary = run_batch(client, list.valid_queries(), control, move |update| {
+        if let BatchUpdate::Row { row_number, result } = update {
             let mut results = sink.lock().unwrap();
-            results.insert(row_numbers[index], result);
+            results.insert(row_number, result);
             if results.len() == 30 {
                 stopper.cancel();
             }
@@ -147,7 +144,7 @@ async fn cancel_stops_at_once_and_unsent_rows_say_so() {
     assert_eq!(rows.len(), 200, "nothing lost: every row in the results");
     let not_sent = rows
         .iter()
-        .filter(|r| r.outcome == hero_intake::batch::ResultOutcome::NotSent)
+        .filter(|r| r.outcome == hero_core::batch::ResultOutcome::NotSent)
         .count();
     assert_eq!(not_sent, 200 - results.len());
 }
@@ -164,8 +161,12 @@ async fn pause_holds_every_request_until_resume() {
     let (running, client) = limited_sandbox(100.0).await;
     let control = BatchControl::default();
     control.pause();
-    let queries = list.valid_queries().into_iter().map(|(_, q)| q).collect();
-    let run = tokio::spawn(run_batch(client, queries, control.clone(), |_| {}));
+    let run = tokio::spawn(run_batch(
+        client,
+        list.valid_queries(),
+        control.clone(),
+        |_| {},
+    ));
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         running.stats.registrations.load(Ordering::Relaxed),
@@ -178,110 +179,149 @@ async fn pause_holds_every_request_until_resume() {
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 60);
 }
 
-#[test]
-fn the_batch_command_registers_a_list_and_writes_results() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (running, _) = rt.block_on(limited_sandbox(200.0));
-    let dir = tempfile::tempdir().unwrap();
-    let mut numbers = test_numbers(20);
-    let list = dir.path().join("list.csv");
-    let mut text = String::from_utf8(csv_of(&numbers)).unwrap();
-    text.push_str("999 000 001,01/02/1990\n"); // invalid: 9 digits
-    text.push_str(&format!("{},01/02/1990\n", numbers[0])); // duplicate
-    std::fs::write(&list, text).unwrap();
-    let out = dir.path().join("results.csv");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
-            list.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ])
-        .env(HERO_BASE_URL, running.base_url.as_str())
-        .env(HERO_API_KEY, DEMO_API_KEY)
-        .env(HERO_PRACTICE_GROUP_ID, DEMO_PRACTICE_GROUP_ID)
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("row 22: NHS number"), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(json["registered"], 20);
-    assert_eq!(json["invalid"], 1);
-    assert_eq!(json["duplicates"], 1);
-    assert_eq!(json["rows"].as_array().unwrap().len(), 22);
-    // Every valid row registered: exit 0 even with invalid rows in the file.
-    assert_eq!(run.status.code(), Some(0));
-    // The results file reads back with the same reader.
-    let back = read_list(
-        &std::fs::read(&out).unwrap(),
+/// A real server answering 503 (with this `Retry-After`, if any) `failures` times, then 200.
+async fn server_failing_first(failures: u64, retry_after: Option<&str>) -> MockServer {
+    let server = MockServer::start().await;
+    let mut unavailable = ResponseTemplate::new(503);
+    if let Some(seconds) = retry_after {
+        unavailable = unavailable.insert_header("retry-after", seconds);
+    }
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .respond_with(unavailable)
+        .up_to_n_times(failures)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// One valid row through the engine with a client of this policy: the row's result,
+/// and how many requests the server got.
+async fn one_row(
+    server: &MockServer,
+    policy: RetryPolicy,
+) -> (Result<Registration, ApiError>, usize) {
+    let client = HeroClient::with_options(
+        Connection {
+            base_url: BaseUrl::parse(&server.uri()).unwrap(),
+            api_key: ApiKey::parse("batch-test-key-42").unwrap(),
+            practice_group_id: "pg-batch".to_owned(),
+        },
+        Timeouts::default(),
+        policy,
+    )
+    .unwrap();
+    // An invalid row and a blank line above it: the row to send is row 4 of the file.
+    let mut text = String::from_utf8(csv_of(&[])).unwrap();
+    text.push_str(&format!(
+        "999 000 001,01/02/1990\n\n{},01/02/1990\n",
+        test_numbers(1)[0]
+    ));
+    let list = read_list(
+        text.as_bytes(),
         jiff::civil::date(2026, 11, 26),
         TestNumbers::Allowed,
     )
     .unwrap();
-    numbers.sort();
-    let mut seen: Vec<String> = back
-        .valid_queries()
-        .iter()
-        .map(|(_, q)| q.nhs_number().unwrap().formatted().replace(' ', ""))
-        .collect();
-    seen.sort();
-    assert_eq!(seen, numbers);
-
-    // An unreadable file: exit 2.
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args(["batch", dir.path().join("nope.csv").to_str().unwrap()])
-        .env("XDG_CONFIG_HOME", dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(2));
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let sink = results.clone();
+    let summary = run_batch(
+        client,
+        list.valid_queries(),
+        BatchControl::default(),
+        move |update| {
+            if let BatchUpdate::Row { row_number, result } = update {
+                sink.lock().unwrap().push((row_number, result));
+            }
+        },
+    )
+    .await;
+    assert_eq!(summary.done, 1);
+    let (row_number, result) = results.lock().unwrap().pop().unwrap();
+    assert_eq!(row_number, 4, "reported by its row number in the file");
+    (result, server.received_requests().await.unwrap().len())
 }
 
-#[test]
-fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (running, _) = rt.block_on(limited_sandbox(200.0));
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("list.csv");
-    // A report's title lines, then test numbers: none may go to Production.
-    let mut bytes = b"Registrations report\nRun: 02-Dec-2026\n".to_vec();
-    bytes.extend(csv_of(&test_numbers(3)));
-    std::fs::write(&list, bytes).unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
-            list.to_str().unwrap(),
-            "--environment",
-            "production",
-        ])
-        .env(HERO_BASE_URL, running.base_url.as_str())
-        .env(HERO_API_KEY, DEMO_API_KEY)
-        .env(HERO_PRACTICE_GROUP_ID, DEMO_PRACTICE_GROUP_ID)
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
+/// Retries a few milliseconds apart.
+fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_as_the_clients_retry_policy_says() {
+    // Two 503s, then 200: with three retries the row registers at the third request.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, quick_retries(3)).await;
     assert!(
-        stderr.contains("Rows 1–2 skipped: a report title above the header row, not patients"),
-        "{stderr}"
+        matches!(result, Ok(Registration::Registered { .. })),
+        "{result:?}"
     );
+    assert_eq!(requests, 3);
+    // One retry: given up after exactly two requests, and the error counts them.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, quick_retries(1)).await;
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::ServerError {
+            status: 503,
+            attempts: 2
+        }
+    );
+    assert_eq!(requests, 2);
+    // No retries: one request.
+    let server = server_failing_first(2, None).await;
+    let (result, requests) = one_row(&server, RetryPolicy::none()).await;
+    assert!(result.is_err());
+    assert_eq!(requests, 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_wins_over_the_backoff_and_one_over_max_wait_is_not_waited_out() {
+    // Hero says "now" while the policy's backoff is an hour: retried at once.
+    let server = server_failing_first(1, Some("0")).await;
+    let hour = Duration::from_secs(3600);
+    let slow = RetryPolicy {
+        max_retries: 1,
+        base_delay: hour,
+        max_delay: hour,
+        max_wait: hour * 2,
+    };
+    let (result, requests) = one_row(&server, slow).await;
     assert!(
-        stderr.contains("row 4: NHS number: That is a test NHS number"),
-        "{stderr}"
+        matches!(result, Ok(Registration::Registered { .. })),
+        "{result:?}"
     );
-    assert!(stderr.contains("3 rows: 0 to send, 3 invalid"), "{stderr}");
-    // Nothing could be sent: exit 2, and nothing reached any server.
-    assert_eq!(run.status.code(), Some(2));
-    assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
+    assert_eq!(requests, 2);
+    // Ten minutes, over the policy's max_wait (two minutes): given up at once, as a
+    // single registration does.
+    let server = server_failing_first(1, Some("600")).await;
+    let (result, requests) = one_row(&server, quick_retries(3)).await;
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::ServerError {
+            status: 503,
+            attempts: 1
+        }
+    );
+    assert_eq!(requests, 1);
 }
 
 mod pace {
     use std::time::{Duration, Instant};
 
-    use hero_intake::batch_run::Pace;
+    use hero_core::batch::run::Pace;
 
     #[test]
     fn the_first_429_sets_the_pace_from_the_throughput_seen() {

@@ -1,5 +1,6 @@
 //! Running a batch: every valid row sent once, at one shared pace that learns the
-//! rate Hero allows from its 429 answers, with pause, resume and cancel.
+//! rate Hero allows from its 429 answers, with pause, resume and cancel. Transient
+//! faults are retried by the client's [`RetryPolicy`](crate::api::RetryPolicy).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -7,15 +8,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::api::{ApiError, HeroClient, Registration, Retry};
+use crate::api::{ApiError, HeroClient, Registration, Retry, with_attempts};
 use crate::patient::PatientQuery;
 
 /// Requests in flight at once: enough to hide network latency, few enough to be polite.
 pub const CONCURRENCY: usize = 4;
 /// A row answered 429 this many times is given up (Hero would have to refuse all day).
 const MAX_RATE_LIMITED_TRIES: u32 = 20;
-/// Transient faults (dropped connection, timeout, 502/503/504) retried per row.
-const MAX_TRANSIENT_RETRIES: u32 = 3;
 /// Successes in a row before the pace tries a little faster.
 const CLEAN_RUN: u32 = 20;
 /// Without `Retry-After`, wait this long after a 429.
@@ -71,9 +70,9 @@ impl BatchControl {
 /// What the run reports as it goes.
 #[derive(Debug, Clone)]
 pub enum BatchUpdate {
-    /// Row `index` (into the list given to `run_batch`) has its final result.
+    /// The row with this number in the file has its final result.
     Row {
-        index: usize,
+        row_number: usize,
         result: Result<Registration, ApiError>,
     },
     Progress(BatchProgress),
@@ -198,11 +197,13 @@ impl Shared {
     }
 }
 
-/// Sends every row once at the shared pace. `on_update` gets each row's final result
-/// and progress; rows not finished when cancelled get no `Row` update.
+/// Sends every row (its row number in the file, and its patient; as
+/// [`BatchList::valid_queries`](super::BatchList::valid_queries) gives them) once at the
+/// shared pace. `on_update` gets each row's final result, by its row number, and
+/// progress; rows not finished when cancelled get no `Row` update.
 pub async fn run_batch(
     client: HeroClient,
-    rows: Vec<PatientQuery>,
+    rows: Vec<(usize, PatientQuery)>,
     control: BatchControl,
     on_update: impl Fn(BatchUpdate) + Send + Sync + 'static,
 ) -> BatchSummary {
@@ -213,8 +214,7 @@ pub async fn run_batch(
         progress: Mutex::new((0, 0)),
     });
     let on_update = Arc::new(on_update);
-    let queue = Arc::new(Mutex::new(rows.into_iter().enumerate().collect::<Vec<_>>()));
-    queue.lock().unwrap_or_else(|p| p.into_inner()).reverse();
+    let queue = Arc::new(Mutex::new(rows.into_iter().rev().collect::<Vec<_>>()));
 
     let mut workers = JoinSet::new();
     for _ in 0..CONCURRENCY.min(total.max(1)) {
@@ -231,7 +231,7 @@ pub async fn run_batch(
                     return;
                 }
                 let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                let Some((index, query)) = next else {
+                let Some((row_number, query)) = next else {
                     return;
                 };
                 let Some(result) = send_row(&client, &query, &shared, &mut state).await else {
@@ -243,7 +243,7 @@ pub async fn run_batch(
                     progress.1 = shared.pace().rate_limited();
                     *progress
                 };
-                on_update(BatchUpdate::Row { index, result });
+                on_update(BatchUpdate::Row { row_number, result });
                 on_update(BatchUpdate::Progress(progress(
                     done,
                     total,
@@ -319,21 +319,25 @@ async fn wait_while_paused(state: &mut watch::Receiver<RunState>) -> bool {
     }
 }
 
-/// One row to its final result, through 429s and transient faults. None when cancelled.
+/// One row to its final result, through 429s (at the shared pace) and transient faults
+/// (by the client's retry policy, as a single registration). None when cancelled.
 async fn send_row(
     client: &HeroClient,
     query: &PatientQuery,
     shared: &Shared,
     state: &mut watch::Receiver<RunState>,
 ) -> Option<Result<Registration, ApiError>> {
+    let policy = client.retry_policy();
+    let mut backoff = policy.backoff();
+    let mut attempts = 0;
     let mut rate_limited_tries = 0;
-    let mut transient_retries = 0;
     loop {
         let (at, epoch) = shared.pace().reserve(Instant::now());
         tokio::time::sleep_until(at.into()).await;
         if !wait_while_paused(state).await {
             return None;
         }
+        attempts += 1;
         match client.register_pds_once(query).await {
             Ok(registration) => {
                 shared.pace().on_success();
@@ -353,12 +357,13 @@ async fn send_row(
                         }));
                     }
                 }
-                Retry::Transient(asked) if transient_retries < MAX_TRANSIENT_RETRIES => {
-                    transient_retries += 1;
-                    let backoff = Duration::from_millis(250 << transient_retries);
-                    tokio::time::sleep(asked.unwrap_or(backoff).min(Duration::from_secs(30))).await;
-                }
-                Retry::Transient(_) | Retry::No => return Some(Err(failure.error)),
+                // Hero's Retry-After wins over the backoff; a wait over max_wait is not
+                // waited out, as for a single registration.
+                Retry::Transient(asked) => match backoff.next().map(|d| asked.unwrap_or(d)) {
+                    Some(delay) if delay <= policy.max_wait => tokio::time::sleep(delay).await,
+                    _ => return Some(Err(with_attempts(failure.error, attempts))),
+                },
+                Retry::No => return Some(Err(failure.error)),
             },
         }
     }
@@ -366,10 +371,10 @@ async fn send_row(
 
 /// The results table in file order: every row of the list exactly once.
 pub fn result_rows(
-    list: &crate::batch::BatchList,
+    list: &super::BatchList,
     results: &std::collections::HashMap<usize, Result<Registration, ApiError>>,
-) -> Vec<crate::batch::ResultRow> {
-    use crate::batch::{ResultRow, RowCheck};
+) -> Vec<super::ResultRow> {
+    use super::{ResultRow, RowCheck};
     list.rows
         .iter()
         .map(|row| match (&row.outcome, results.get(&row.row_number)) {
