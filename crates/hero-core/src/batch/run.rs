@@ -91,7 +91,7 @@ pub struct BatchProgress {
     pub interval: Duration,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct BatchSummary {
     pub done: usize,
     pub total: usize,

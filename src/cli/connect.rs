@@ -1,0 +1,154 @@
+//! Which Hero a command talks to, with what key: the same `config::resolve` as the
+//! window, or why the command can't run.
+
+use super::EXIT_NO_ANSWER;
+use super::outcome::{Outcome, api_error_outcome, error_outcome, usage_error};
+use crate::api::{Connection, HeroClient};
+use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
+use crate::config::{BaseUrl, Environment, Overrides, Resolved, SettingsFile, Source};
+use crate::sandbox::{self, SandboxOptions};
+use crate::secrets::{ApiKey, KeyStore, OsKeychain};
+
+/// The settings in force for a command (`config::resolve`, as in the window), or why
+/// it can't run: a settings file that can't be used, or a flag or variable that
+/// contradicts what IT locked (exit 2, nothing sent).
+pub(super) fn resolve_settings(
+    flag: Option<Environment>,
+) -> Result<(Resolved, Overrides), Outcome> {
+    let overrides = Overrides::from_env();
+    let file = SettingsFile::standard();
+    let machine = file.load_machine().map_err(|problem| {
+        usage_error(
+            &problem.to_string(),
+            "Ask your practice's IT to correct the file. Nothing was sent.",
+        )
+    })?;
+    let (settings, problem) = file.load_checked();
+    if let Some(problem) = problem {
+        return Err(usage_error(
+            &problem.to_string(),
+            "Correct the file, or delete it to go back to the defaults. Nothing was sent.",
+        ));
+    }
+    let resolved = crate::config::resolve(crate::config::Inputs {
+        flag,
+        overrides: &overrides,
+        user: &settings,
+        machine: machine.as_ref(),
+    });
+    if let Some(conflict) = resolved.conflicts.first() {
+        let given = conflict.given.split(' ').next().unwrap_or_default();
+        return Err(usage_error(
+            &conflict.to_string(),
+            &format!(
+                "Leave out {given}: this computer always uses the {} your practice's IT set. Nothing was sent.",
+                conflict.what
+            ),
+        ));
+    }
+    Ok((resolved, overrides))
+}
+
+/// The environment a command talks to: `--environment`, else Custom when
+/// `HERO_BASE_URL` is set, else the window's settings, else IT's; IT's lock wins.
+pub(super) fn chosen_environment(flag: Option<Environment>) -> Result<Environment, Outcome> {
+    resolve_settings(flag).map(|(resolved, _)| resolved.environment)
+}
+
+/// The connection for a command: the demo sandbox, or the configured Hero.
+pub(super) async fn resolve_connection(
+    environment: Option<Environment>,
+) -> Result<Connection, Outcome> {
+    let (resolved, overrides) = resolve_settings(environment)?;
+    if resolved.environment == Environment::Demo {
+        return match sandbox::spawn(0, SandboxOptions::default()).await {
+            Ok(running) => Ok(running.demo_connection()),
+            Err(e) => Err(error_outcome(
+                None,
+                &format!("The demo server couldn't start: {e}"),
+                "Try again.",
+                EXIT_NO_ANSWER,
+            )),
+        };
+    }
+    connection_for(&resolved, &overrides).await
+}
+
+/// A client that retries as a single registration does (the batch follows its policy
+/// for transient faults).
+pub(super) async fn retrying_client(
+    environment: Option<Environment>,
+) -> Result<HeroClient, Outcome> {
+    let connection = resolve_connection(environment).await?;
+    HeroClient::new(connection).map_err(|e| api_error_outcome(&e))
+}
+
+/// A client that makes one attempt per call: for a question that needs a quick answer.
+pub(super) async fn single_attempt_client(
+    environment: Option<Environment>,
+) -> Result<HeroClient, Outcome> {
+    let connection = resolve_connection(environment).await?;
+    HeroClient::with_options(
+        connection,
+        crate::api::Timeouts::default(),
+        crate::api::RetryPolicy::none(),
+    )
+    .map_err(|e| api_error_outcome(&e))
+}
+
+async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Connection, Outcome> {
+    let environment = resolved.environment;
+    let base_url = BaseUrl::parse(&resolved.base_url).map_err(|e| {
+        let fix = match resolved.base_url_source {
+            Source::Variable(_) => {
+                format!(
+                    "Set {HERO_BASE_URL} to an https:// address (http:// only to this computer)."
+                )
+            }
+            _ => format!(
+                "Set {HERO_BASE_URL}, or enter the server address in the window's Settings."
+            ),
+        };
+        usage_error(&format!("Base URL: {e}"), &fix)
+    })?;
+    let api_key = match &overrides.api_key {
+        Some(text) => ApiKey::parse(text).map_err(|e| {
+            usage_error(
+                &format!("{HERO_API_KEY}: {e}"),
+                &format!("Set {HERO_API_KEY} to the key from Hero."),
+            )
+        })?,
+        None => {
+            let lookup = tokio::task::spawn_blocking(move || OsKeychain::new().load(environment))
+                .await
+                .unwrap_or(Err(crate::secrets::KeyStoreError::Unavailable));
+            match lookup {
+                Ok(Some(key)) => key,
+                Ok(None) => {
+                    return Err(usage_error(
+                        &format!("No API key for {environment}"),
+                        &format!("Set {HERO_API_KEY}, or save the key in the window's Settings."),
+                    ));
+                }
+                Err(e) => {
+                    return Err(usage_error(
+                        &e.to_string(),
+                        &format!("Set {HERO_API_KEY} instead."),
+                    ));
+                }
+            }
+        }
+    };
+    let practice_group_id = resolved.practice_group_id.clone();
+    if practice_group_id.is_empty() {
+        return Err(usage_error(
+            "No practice group ID",
+            &format!("Set {HERO_PRACTICE_GROUP_ID}, or enter it in the window's Settings."),
+        ));
+    }
+    Ok(Connection {
+        base_url,
+        api_key,
+        practice_group_id,
+    })
+}

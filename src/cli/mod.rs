@@ -1,0 +1,206 @@
+//! The command line: the same client and rules as the window.
+
+mod batch;
+mod check;
+mod connect;
+mod machine;
+mod outcome;
+mod register;
+mod sandbox;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Environment;
+use outcome::print_outcome;
+use register::TypedPatient;
+
+pub const EXIT_INVALID: u8 = 2;
+pub const EXIT_REFUSED: u8 = 3;
+pub const EXIT_NO_ANSWER: u8 = 4;
+
+// No `Debug`: the arguments hold patient details.
+#[derive(Parser)]
+#[command(
+    name = "hero-intake",
+    version,
+    about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// A patient list (CSV) to open in the window, as "Import list…" would.
+    pub list: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentArg {
+    Demo,
+    Staging,
+    Production,
+    Custom,
+}
+
+impl From<EnvironmentArg> for Environment {
+    fn from(arg: EnvironmentArg) -> Self {
+        match arg {
+            EnvironmentArg::Demo => Self::Demo,
+            EnvironmentArg::Staging => Self::Staging,
+            EnvironmentArg::Production => Self::Production,
+            EnvironmentArg::Custom => Self::Custom,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CliCommand {
+    /// Register one patient, by NHS number or (without one) by name and postcode.
+    /// Uses HERO_API_KEY, HERO_PRACTICE_GROUP_ID and HERO_BASE_URL when set, otherwise
+    /// the window's settings and keychain.
+    Register {
+        #[arg(
+            long,
+            required_unless_present_any = ["forename", "surname", "postcode"],
+            conflicts_with_all = ["forename", "surname", "postcode"]
+        )]
+        nhs_number: Option<String>,
+        /// Trace by name: the patient's forename (with --surname and --postcode).
+        #[arg(long, requires_all = ["surname", "postcode"])]
+        forename: Option<String>,
+        #[arg(long, requires_all = ["forename", "postcode"])]
+        surname: Option<String>,
+        /// Any UK postcode, in any case and spacing: ls14ap, LS1 4AP.
+        #[arg(long, requires_all = ["forename", "surname"])]
+        postcode: Option<String>,
+        /// Date of birth: 01/02/1992 (day first), 1 Feb 1992 or 1992-02-01.
+        #[arg(long)]
+        dob: String,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Which Hero environment (default: the window's setting, else staging).
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+        /// Send a number whose check digit fails (not allowed on production).
+        #[arg(long, requires = "nhs_number")]
+        allow_bad_check_digit: bool,
+    },
+    /// Check the server address, API key and practice group ID without registering
+    /// anyone. Exit 0 when all is well.
+    Check {
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register every patient in a CSV list (NHS number and date of birth columns, or
+    /// forename, surname, date of birth and postcode), at the pace Hero allows. Running
+    /// the same file again is safe.
+    Batch {
+        file: std::path::PathBuf,
+        /// Write the results (one row per line of the list) to this CSV file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
+    /// For installers and IT: write the machine-wide settings file that every user of
+    /// this computer gets (needs administrator rights). Empty values are left out.
+    WriteMachineSettings {
+        /// staging, production or custom.
+        #[arg(long, default_value = "")]
+        environment: String,
+        /// The server, for custom only (https://…).
+        #[arg(long, default_value = "")]
+        base_url: String,
+        #[arg(long, default_value = "")]
+        practice_group_id: String,
+        /// 1: users can't change the environment, server or practice group.
+        #[arg(long, default_value = "")]
+        locked: String,
+        /// Where to write (default: this computer's machine-wide settings file).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Run the built-in demo Hero API on 127.0.0.1 until Ctrl-C.
+    Sandbox {
+        #[arg(long, default_value_t = 8719)]
+        port: u16,
+        /// Allow only this many registrations per second (429 beyond it), to rehearse batches.
+        #[arg(long)]
+        rate_limit: Option<f64>,
+    },
+}
+
+pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    match command {
+        CliCommand::Register {
+            nhs_number,
+            forename,
+            surname,
+            postcode,
+            dob,
+            json,
+            environment,
+            allow_bad_check_digit,
+        } => {
+            // clap has made sure it is exactly one of the two.
+            let patient = match (nhs_number, forename, surname, postcode) {
+                (Some(nhs_number), ..) => TypedPatient::NhsNumber(nhs_number),
+                (None, forename, surname, postcode) => TypedPatient::Names {
+                    forename: forename.unwrap_or_default(),
+                    surname: surname.unwrap_or_default(),
+                    postcode: postcode.unwrap_or_default(),
+                },
+            };
+            let outcome = runtime.block_on(register::register(
+                &patient,
+                &dob,
+                environment.map(Environment::from),
+                allow_bad_check_digit,
+            ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Check { environment, json } => {
+            let outcome = runtime.block_on(check::check(environment.map(Environment::from)));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Batch {
+            file,
+            out,
+            json,
+            environment,
+        } => {
+            let outcome = runtime.block_on(batch::batch(
+                &file,
+                out.as_deref(),
+                environment.map(Environment::from),
+            ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Sandbox { port, rate_limit } => {
+            runtime.block_on(sandbox::run_sandbox(port, rate_limit))
+        }
+        CliCommand::WriteMachineSettings {
+            environment,
+            base_url,
+            practice_group_id,
+            locked,
+            file,
+        } => {
+            let outcome = machine::write_machine_settings(
+                file,
+                [&environment, &base_url, &practice_group_id, &locked],
+            );
+            print_outcome(&outcome, false);
+            ExitCode::from(outcome.code)
+        }
+    }
+}
