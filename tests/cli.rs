@@ -141,7 +141,14 @@ fn refusals_exit_3_and_failures_exit_4() {
         assert_eq!(json["outcome"], "error");
         assert_eq!(json["status"], status);
         assert!(!json["cause"].as_str().unwrap().is_empty());
-        assert!(!json["fix"].as_str().unwrap().is_empty());
+        let fix = json["fix"].as_str().unwrap();
+        assert!(!fix.contains("press Enter"), "the window's words: {fix}");
+        if status == 401 {
+            assert!(fix.contains("HERO_API_KEY"), "{fix}");
+        }
+        if matches!(status, 400 | 500) {
+            assert!(fix.contains("run the command again"), "{fix}");
+        }
     }
     // Nothing listening: no answer at all.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

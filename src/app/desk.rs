@@ -9,7 +9,7 @@ use super::{AppOptions, UrlOpener};
 use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
 use crate::config::env_vars::HERO_API_KEY;
 use crate::config::{
-    BaseUrl, BaseUrlError, Environment, FileProblem, LockConflict, MachineSettings, Overrides,
+    BaseUrl, ConnectionProblem, Environment, FileProblem, KeyOnHand, MachineSettings, Overrides,
     Resolved, Settings, SettingsFile, Source, WhichFile,
 };
 use crate::files::FilePicker;
@@ -36,34 +36,48 @@ pub enum Sandbox {
     Failed(String),
 }
 
-/// Why nothing can be sent yet, in the words the intake screen shows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConnectionProblem {
-    #[error("The demo server is starting…")]
+/// Why nothing can be sent yet: the demo server isn't up, or `config::connection`'s
+/// reason. Displayed in the window's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
     DemoStarting,
-    #[error("The demo server couldn't start: {0}")]
     DemoFailed(String),
-    #[error("{0}. Nothing is sent until it is removed.")]
-    Conflict(LockConflict),
-    #[error("{variable} is not usable: {error}")]
-    BaseUrlVariable {
-        variable: &'static str,
-        error: BaseUrlError,
-    },
-    #[error("Server address in Settings: {0}")]
-    BaseUrlSetting(BaseUrlError),
-    #[error("{HERO_API_KEY} is not usable: {0}")]
-    KeyVariable(String),
-    #[error("Reading the API key from the keychain…")]
-    KeyLoading,
-    #[error(
-        "This computer's keychain can't be reached: enter the API key in Settings to use it for this session."
-    )]
-    KeychainUnavailable,
-    #[error("There is no API key for {0} yet: add it in Settings.")]
-    NoKey(Environment),
-    #[error("Enter the practice group ID in Settings.")]
-    NoPracticeGroup,
+    Connection(ConnectionProblem),
+}
+
+impl std::fmt::Display for NotReady {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use ConnectionProblem as P;
+        match self {
+            Self::DemoStarting => write!(f, "The demo server is starting…"),
+            Self::DemoFailed(why) => write!(f, "The demo server couldn't start: {why}"),
+            Self::Connection(P::Conflict(conflict)) => {
+                write!(f, "{conflict}. Nothing is sent until it is removed.")
+            }
+            Self::Connection(P::BaseUrl {
+                from: Source::Variable(variable),
+                error,
+            }) => write!(f, "{variable} is not usable: {error}"),
+            Self::Connection(P::BaseUrl { error, .. }) => {
+                write!(f, "Server address in Settings: {error}")
+            }
+            Self::Connection(P::KeyVariable(error)) => {
+                write!(f, "{HERO_API_KEY} is not usable: {error}")
+            }
+            Self::Connection(P::KeyLoading) => write!(f, "Reading the API key from the keychain…"),
+            Self::Connection(P::KeychainUnavailable) => write!(
+                f,
+                "This computer's keychain can't be reached: enter the API key in Settings to use it for this session."
+            ),
+            Self::Connection(P::NoKey(environment)) => write!(
+                f,
+                "There is no API key for {environment} yet: add it in Settings."
+            ),
+            Self::Connection(P::NoPracticeGroup) => {
+                write!(f, "Enter the practice group ID in Settings.")
+            }
+        }
+    }
 }
 
 pub struct Desk {
@@ -166,48 +180,29 @@ impl Desk {
     }
 
     /// Where to send, with what: or what is missing.
-    pub fn connection(&self) -> Result<Connection, ConnectionProblem> {
-        let environment = self.environment();
-        if environment == Environment::Demo {
+    pub fn connection(&self) -> Result<Connection, NotReady> {
+        if self.environment() == Environment::Demo {
             return match &self.sandbox {
                 Sandbox::Running(base_url) => Ok(Connection {
                     base_url: base_url.clone(),
                     api_key: ApiKey::parse(DEMO_API_KEY)
-                        .map_err(|e| ConnectionProblem::DemoFailed(e.to_string()))?,
+                        .map_err(|e| NotReady::DemoFailed(e.to_string()))?,
                     practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
                 }),
-                Sandbox::Failed(why) => Err(ConnectionProblem::DemoFailed(why.clone())),
-                _ => Err(ConnectionProblem::DemoStarting),
+                Sandbox::Failed(why) => Err(NotReady::DemoFailed(why.clone())),
+                _ => Err(NotReady::DemoStarting),
             };
         }
-        let resolved = self.resolved();
-        if let Some(conflict) = resolved.conflicts.first() {
-            return Err(ConnectionProblem::Conflict(conflict.clone()));
-        }
-        let base_url =
-            BaseUrl::parse(&resolved.base_url).map_err(|error| match resolved.base_url_source {
-                Source::Variable(variable) => {
-                    ConnectionProblem::BaseUrlVariable { variable, error }
-                }
-                _ => ConnectionProblem::BaseUrlSetting(error),
-            })?;
-        let api_key = match (&self.overrides.api_key, &self.key) {
-            (Some(text), _) => {
-                ApiKey::parse(text).map_err(|e| ConnectionProblem::KeyVariable(e.to_string()))?
+        let key = match (&self.overrides.api_key, &self.key) {
+            (Some(text), _) => KeyOnHand::Variable(text.clone()),
+            (None, KeyState::Saved(key) | KeyState::SessionOnly(key)) => {
+                KeyOnHand::Key(key.clone())
             }
-            (None, KeyState::Saved(key) | KeyState::SessionOnly(key)) => key.clone(),
-            (None, KeyState::Loading) => return Err(ConnectionProblem::KeyLoading),
-            (None, KeyState::Unavailable) => return Err(ConnectionProblem::KeychainUnavailable),
-            (None, KeyState::Missing) => return Err(ConnectionProblem::NoKey(environment)),
+            (None, KeyState::Loading) => KeyOnHand::Loading,
+            (None, KeyState::Unavailable) => KeyOnHand::KeychainUnavailable,
+            (None, KeyState::Missing) => KeyOnHand::Missing,
         };
-        if resolved.practice_group_id.is_empty() {
-            return Err(ConnectionProblem::NoPracticeGroup);
-        }
-        Ok(Connection {
-            base_url,
-            api_key,
-            practice_group_id: resolved.practice_group_id,
-        })
+        crate::config::connection(&self.resolved(), key).map_err(NotReady::Connection)
     }
 
     /// The client for single registrations and lists, reused (with its connections)

@@ -7,7 +7,7 @@ mod events;
 mod options;
 mod read;
 
-pub use desk::{ConnectionProblem, Desk, KeyState, Sandbox};
+pub use desk::{Desk, KeyState, NotReady, Sandbox};
 pub use options::{AppOptions, SystemBrowser, UrlOpener};
 
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use tokio::runtime::Handle;
 
-use super::{Back, ConnectionProblem, HeroIntakeApp, KeyState, Sandbox, Screen, Shown};
+use super::{Back, HeroIntakeApp, KeyState, NotReady, Sandbox, Screen, Shown};
 use crate::api::Connection;
 use crate::config::{Environment, Resolved, Settings};
 use crate::screens::intake::shift::ShiftEntry;
@@ -101,7 +101,7 @@ impl HeroIntakeApp {
     }
 
     /// Where to send, with what: or what is missing.
-    pub fn connection(&self) -> Result<Connection, ConnectionProblem> {
+    pub fn connection(&self) -> Result<Connection, NotReady> {
         self.desk.connection()
     }
 

@@ -40,8 +40,8 @@ pub(super) async fn check(environment: Option<Environment>) -> Outcome {
             };
             error_outcome(
                 e.status(),
-                &crate::api::describe_check_failure(&e),
-                &e.fix(),
+                &crate::api::describe_check_failure(&e, &super::outcome::COMMAND_LINE),
+                &e.fix(&super::outcome::COMMAND_LINE),
                 code,
             )
         }

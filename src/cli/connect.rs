@@ -5,9 +5,11 @@ use super::EXIT_NO_ANSWER;
 use super::outcome::{Outcome, api_error_outcome, error_outcome, usage_error};
 use crate::api::{Connection, HeroClient};
 use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
-use crate::config::{BaseUrl, Environment, Overrides, Resolved, SettingsFile, Source};
+use crate::config::{
+    ConnectionProblem, Environment, KeyOnHand, Overrides, Resolved, SettingsFile, Source,
+};
 use crate::sandbox::{self, SandboxOptions};
-use crate::secrets::{ApiKey, KeyStore, OsKeychain};
+use crate::secrets::{KeyStore, OsKeychain};
 
 /// The settings in force for a command (`config::resolve`, as in the window), or why
 /// it can't run: a settings file that can't be used, or a flag or variable that
@@ -36,15 +38,10 @@ pub(super) fn resolve_settings(
         user: &settings,
         machine: machine.as_ref(),
     });
+    // Refused before anything else is read or sent.
     if let Some(conflict) = resolved.conflicts.first() {
-        let given = conflict.given.split(' ').next().unwrap_or_default();
-        return Err(usage_error(
-            &conflict.to_string(),
-            &format!(
-                "Leave out {given}: this computer always uses the {} your practice's IT set. Nothing was sent.",
-                conflict.what
-            ),
-        ));
+        let (cause, fix) = words_for(&ConnectionProblem::Conflict(conflict.clone()));
+        return Err(usage_error(&cause, &fix));
     }
     Ok((resolved, overrides))
 }
@@ -98,57 +95,66 @@ pub(super) async fn single_attempt_client(
 
 async fn connection_for(resolved: &Resolved, overrides: &Overrides) -> Result<Connection, Outcome> {
     let environment = resolved.environment;
-    let base_url = BaseUrl::parse(&resolved.base_url).map_err(|e| {
-        let fix = match resolved.base_url_source {
-            Source::Variable(_) => {
-                format!(
-                    "Set {HERO_BASE_URL} to an https:// address (http:// only to this computer)."
-                )
-            }
-            _ => format!(
-                "Set {HERO_BASE_URL}, or enter the server address in the window's Settings."
-            ),
-        };
-        usage_error(&format!("Base URL: {e}"), &fix)
-    })?;
-    let api_key = match &overrides.api_key {
-        Some(text) => ApiKey::parse(text).map_err(|e| {
-            usage_error(
-                &format!("{HERO_API_KEY}: {e}"),
-                &format!("Set {HERO_API_KEY} to the key from Hero."),
-            )
-        })?,
+    let key = match &overrides.api_key {
+        Some(text) => KeyOnHand::Variable(text.clone()),
         None => {
             let lookup = tokio::task::spawn_blocking(move || OsKeychain::new().load(environment))
                 .await
                 .unwrap_or(Err(crate::secrets::KeyStoreError::Unavailable));
             match lookup {
-                Ok(Some(key)) => key,
-                Ok(None) => {
-                    return Err(usage_error(
-                        &format!("No API key for {environment}"),
-                        &format!("Set {HERO_API_KEY}, or save the key in the window's Settings."),
-                    ));
-                }
-                Err(e) => {
-                    return Err(usage_error(
-                        &e.to_string(),
-                        &format!("Set {HERO_API_KEY} instead."),
-                    ));
-                }
+                Ok(Some(key)) => KeyOnHand::Key(key),
+                Ok(None) => KeyOnHand::Missing,
+                Err(_) => KeyOnHand::KeychainUnavailable,
             }
         }
     };
-    let practice_group_id = resolved.practice_group_id.clone();
-    if practice_group_id.is_empty() {
-        return Err(usage_error(
-            "No practice group ID",
-            &format!("Set {HERO_PRACTICE_GROUP_ID}, or enter it in the window's Settings."),
-        ));
-    }
-    Ok(Connection {
-        base_url,
-        api_key,
-        practice_group_id,
+    crate::config::connection(resolved, key).map_err(|problem| {
+        let (cause, fix) = words_for(&problem);
+        usage_error(&cause, &fix)
     })
+}
+
+/// The command line's words for why nothing can be sent: the cause, and what to set.
+fn words_for(problem: &ConnectionProblem) -> (String, String) {
+    use ConnectionProblem as P;
+    match problem {
+        P::Conflict(conflict) => {
+            let given = conflict.given.split(' ').next().unwrap_or_default();
+            (
+                conflict.to_string(),
+                format!(
+                    "Leave out {given}: this computer always uses the {} your practice's IT set. Nothing was sent.",
+                    conflict.what
+                ),
+            )
+        }
+        P::BaseUrl {
+            from: Source::Variable(_),
+            error,
+        } => (
+            format!("Base URL: {error}"),
+            format!("Set {HERO_BASE_URL} to an https:// address (http:// only to this computer)."),
+        ),
+        P::BaseUrl { error, .. } => (
+            format!("Base URL: {error}"),
+            format!("Set {HERO_BASE_URL}, or enter the server address in the window's Settings."),
+        ),
+        P::KeyVariable(error) => (
+            format!("{HERO_API_KEY}: {error}"),
+            format!("Set {HERO_API_KEY} to the key from Hero."),
+        ),
+        P::NoKey(environment) => (
+            format!("No API key for {environment}"),
+            format!("Set {HERO_API_KEY}, or save the key in the window's Settings."),
+        ),
+        // The command line reads the keychain to the end: "loading" can't be seen here.
+        P::KeychainUnavailable | P::KeyLoading => (
+            "This computer's keychain can't be reached".to_owned(),
+            format!("Set {HERO_API_KEY} instead."),
+        ),
+        P::NoPracticeGroup => (
+            "No practice group ID".to_owned(),
+            format!("Set {HERO_PRACTICE_GROUP_ID}, or enter it in the window's Settings."),
+        ),
+    }
 }

@@ -5,7 +5,17 @@ use std::io::Write;
 use serde_json::json;
 
 use super::{EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED};
-use crate::api::{ApiError, ErrorClass};
+use crate::api::{ApiError, ErrorClass, Surface};
+
+/// The command line's words for what to do about an error: no key to press, and the
+/// settings are the environment variables (or the window's).
+pub(super) const COMMAND_LINE: Surface = Surface {
+    send_again: "run the command again",
+    try_again: "run the command again",
+    key_is: "(HERO_API_KEY, or the key saved in the window's Settings)",
+    group_is: "(HERO_PRACTICE_GROUP_ID, or the window's Settings)",
+    server_is: "(--environment, HERO_BASE_URL, or the window's Settings)",
+};
 
 /// A result on the command line: what to print and the exit code.
 #[derive(Debug)]
@@ -45,5 +55,23 @@ pub(super) fn api_error_outcome(error: &ApiError) -> Outcome {
         ErrorClass::Refused => EXIT_REFUSED,
         ErrorClass::NoAnswer => EXIT_NO_ANSWER,
     };
-    error_outcome(error.status(), &error.cause(), &error.fix(), code)
+    error_outcome(
+        error.status(),
+        &error.cause(),
+        &error.fix(&COMMAND_LINE),
+        code,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMAND_LINE;
+    use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
+
+    #[test]
+    fn the_command_line_names_the_variables_it_reads() {
+        assert!(COMMAND_LINE.key_is.contains(HERO_API_KEY));
+        assert!(COMMAND_LINE.group_is.contains(HERO_PRACTICE_GROUP_ID));
+        assert!(COMMAND_LINE.server_is.contains(HERO_BASE_URL));
+    }
 }

@@ -7,7 +7,17 @@ pub mod intake;
 pub mod settings;
 pub mod welcome;
 
+use crate::api::Surface;
 use crate::config::Environment;
+
+/// The window's words for what to do about an error: the key to press, where Settings are.
+pub const WINDOW: Surface = Surface {
+    send_again: "press Enter to send again",
+    try_again: "press Enter to try again",
+    key_is: "in Settings",
+    group_is: "in Settings",
+    server_is: "in Settings",
+};
 
 /// A line of feedback under a screen's controls: it went well, or what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

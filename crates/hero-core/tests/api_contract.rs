@@ -10,6 +10,7 @@ use hero_core::api::types::BodyProblem;
 use hero_core::api::{
     ApiError, Connection, ErrorClass, HeroClient, Registration, RequestField, RetryPolicy, Timeouts,
 };
+use hero_core::batch::RESULTS_FILE;
 use hero_core::config::BaseUrl;
 use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
 use hero_core::secrets::ApiKey;
@@ -105,7 +106,7 @@ fn assert_no_leak(error: &ApiError) {
     let texts = [
         error.to_string(),
         error.cause(),
-        error.fix(),
+        error.fix(&RESULTS_FILE),
         format!("{error:?}"),
     ];
     for text in &texts {
@@ -120,7 +121,10 @@ fn assert_no_leak(error: &ApiError) {
         !error.cause().trim().is_empty(),
         "empty cause for {error:?}"
     );
-    assert!(!error.fix().trim().is_empty(), "empty fix for {error:?}");
+    assert!(
+        !error.fix(&RESULTS_FILE).trim().is_empty(),
+        "empty fix for {error:?}"
+    );
 }
 
 fn expect_err(result: Result<Registration, ApiError>) -> ApiError {
@@ -260,7 +264,7 @@ async fn unauthorized_401() {
     assert_eq!(error.class(), ErrorClass::Refused);
     assert!(error.is_credentials_problem());
     assert!(error.fields_to_correct().is_empty());
-    assert!(error.fix().contains("API key"));
+    assert!(error.fix(&RESULTS_FILE).contains("API key"));
 }
 
 #[tokio::test]
@@ -272,7 +276,7 @@ async fn forbidden_403() {
     assert_eq!(error.status(), Some(403));
     assert_eq!(error.class(), ErrorClass::Refused);
     assert!(error.is_credentials_problem());
-    assert!(error.fix().contains("practice group"));
+    assert!(error.fix(&RESULTS_FILE).contains("practice group"));
 }
 
 #[tokio::test]
@@ -537,7 +541,7 @@ async fn a_demographics_404_says_no_single_patient_matched() {
         "{}",
         error.cause()
     );
-    let fix = error.fix();
+    let fix = error.fix(&RESULTS_FILE);
     for words in ["spelling", "date of birth", "postcode", "NHS number"] {
         assert!(fix.contains(words), "{fix}");
     }
@@ -575,8 +579,8 @@ async fn a_demographics_400_names_the_field_from_its_path() {
         "Hero says the postcode is missing or not in the right format (400)"
     );
     assert_eq!(
-        error.fix(),
-        "Check the postcode, then press Enter to send again."
+        error.fix(&RESULTS_FILE),
+        "Check the postcode, then run the list again once the row is corrected (rows already registered are safe to send again)."
     );
     // Naming no field: every field the trace sent is the one to check.
     let server = serve_demographics_once(
@@ -592,7 +596,7 @@ async fn a_demographics_400_names_the_field_from_its_path() {
         "Hero says the forename, surname, date of birth or postcode is missing or not in the right format (400)"
     );
     for secret in ["Zoë", "Testperson", "LS1 4AP", DOB] {
-        assert!(!error.cause().contains(secret) && !error.fix().contains(secret));
+        assert!(!error.cause().contains(secret) && !error.fix(&RESULTS_FILE).contains(secret));
         assert!(!format!("{error:?}").contains(secret));
     }
 }
@@ -613,4 +617,42 @@ fn a_request_body_is_one_variant_or_the_other() {
     // Debug shows only which variant it is.
     let shown = format!("{:?}", RegisterPdsRequest::from(&demographics_query()));
     assert_eq!(shown, "RegisterPdsRequest(Demographics)");
+}
+
+#[test]
+fn each_surface_says_what_to_do_in_its_own_words() {
+    use hero_core::api::Surface;
+    const MARKED: Surface = Surface {
+        send_again: "SEND-AGAIN",
+        try_again: "TRY-AGAIN",
+        key_is: "KEY-IS",
+        group_is: "GROUP-IS",
+        server_is: "SERVER-IS",
+    };
+    let says = |error: ApiError, words: &str| {
+        let fix = error.fix(&MARKED);
+        assert!(fix.contains(words), "{error:?}: {fix}");
+    };
+    says(
+        ApiError::BadRequest {
+            fields: vec![RequestField::Postcode],
+        },
+        "SEND-AGAIN",
+    );
+    says(
+        ApiError::ServerError {
+            status: 503,
+            attempts: 4,
+        },
+        "TRY-AGAIN",
+    );
+    says(ApiError::Internal, "TRY-AGAIN");
+    says(ApiError::Unauthorized, "KEY-IS");
+    says(ApiError::Forbidden, "GROUP-IS");
+    says(ApiError::NotHeroApi, "SERVER-IS");
+    says(ApiError::Tls, "SERVER-IS");
+    // A results file is read after the run: no key to press.
+    let in_file = ApiError::Timeout { attempts: 4 }.fix(&RESULTS_FILE);
+    assert!(!in_file.contains("press"), "{in_file}");
+    assert!(in_file.contains("run the list again"), "{in_file}");
 }

@@ -139,7 +139,13 @@ pub fn show(
                 error_color(ui),
                 RichText::new(format!("{ERROR_ICON} {}", error.cause())).size(18.0),
             );
-            ui.label(RichText::new(format!("What to do: {}", error.fix())).size(16.0));
+            ui.label(
+                RichText::new(format!(
+                    "What to do: {}",
+                    error.fix(&crate::screens::WINDOW)
+                ))
+                .size(16.0),
+            );
             if error.is_credentials_problem() {
                 match key_fix {
                     Some(fix) => key_fix::fields(ui, fix, &mut actions),

@@ -117,7 +117,9 @@ impl State {
                 None => "Connected: the server address, API key and practice group ID all work."
                     .to_owned(),
             }),
-            Err(error) => Notice::problem(crate::api::describe_check_failure(&error)),
+            Err(error) => {
+                Notice::problem(crate::api::describe_check_failure(&error, &super::WINDOW))
+            }
         });
     }
 

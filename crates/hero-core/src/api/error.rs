@@ -133,6 +133,30 @@ fn describe_body_problem(problem: BodyProblem) -> &'static str {
     }
 }
 
+/// What one surface (the window, the command line, a results file) calls sending again
+/// and where its settings are: each surface's own words for [`ApiError::fix`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Surface {
+    /// After correcting the details: "press Enter to send again".
+    pub send_again: &'static str,
+    /// After a fault on the way: "press Enter to try again".
+    pub try_again: &'static str,
+    /// Where the API key is set, after "Check the API key": "in Settings".
+    pub key_is: &'static str,
+    /// Where the practice group ID is set.
+    pub group_is: &'static str,
+    /// Where the server address (and environment) is set.
+    pub server_is: &'static str,
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// How the command line reports an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {
@@ -148,8 +172,15 @@ impl ApiError {
         self.to_string()
     }
 
-    /// What to do about it.
-    pub fn fix(&self) -> String {
+    /// What to do about it, in the words of the surface it is read on.
+    pub fn fix(&self, surface: &Surface) -> String {
+        let Surface {
+            send_again,
+            try_again,
+            key_is,
+            group_is,
+            server_is,
+        } = surface;
         match self {
             Self::BadRequest { fields } => {
                 let fields = match fields.as_slice() {
@@ -157,27 +188,27 @@ impl ApiError {
                     [one] => one.label().to_owned(),
                     [init @ .., last] => format!("{} and {}", labels(init), last.label()),
                 };
-                format!("Check the {fields}, then press Enter to send again.")
+                format!("Check the {fields}, then {send_again}.")
             }
-            Self::Unauthorized => "Check the API key in Settings, and that it is the key for this environment (staging and production keys differ).".into(),
-            Self::Forbidden => "Check the practice group ID in Settings matches the practice this key was issued for.".into(),
+            Self::Unauthorized => format!("Check the API key {key_is}, and that it is the key for this environment (staging and production keys differ)."),
+            Self::Forbidden => format!("Check the practice group ID {group_is} matches the practice this key was issued for."),
             Self::NotFound => "Confirm the NHS number and date of birth with the patient. If they are right, the patient may not be registered with the NHS.".into(),
             Self::NoSingleMatch => "Check the spelling of both names, the date of birth and the postcode with the patient (the NHS may still have a previous address), or ask for their NHS number.".into(),
-            Self::RateLimited { .. } => "Wait a minute, then press Enter to try again.".into(),
+            Self::RateLimited { .. } => format!("Wait a minute, then {try_again}."),
             Self::RateLimitWaitTooLong { .. } => "Try this patient again after that time.".into(),
-            Self::ServerError { .. } => "Wait a few minutes, then press Enter to try again. If it keeps happening, contact Hero support.".into(),
-            Self::UnexpectedStatus { .. } | Self::BadResponse { .. } => "Press Enter to try again. If it keeps happening, check the environment in Settings, or contact Hero support.".into(),
-            Self::NotHeroApi => "Check the server address in Settings.".into(),
-            Self::Redirected => "Check the base URL in Settings.".into(),
+            Self::ServerError { .. } => format!("Wait a few minutes, then {try_again}. If it keeps happening, contact Hero support."),
+            Self::UnexpectedStatus { .. } | Self::BadResponse { .. } => format!("{}. If it keeps happening, check the environment {server_is}, or contact Hero support.", capitalised(try_again)),
+            Self::NotHeroApi => format!("Check the server address {server_is}."),
+            Self::Redirected => format!("Check the server address {server_is}."),
             Self::Unreachable | Self::AddressNotFound | Self::ConnectionDropped { .. } => {
-                "Check this computer's internet connection, then press Enter to try again.".into()
+                format!("Check this computer's internet connection, then {try_again}.")
             }
-            Self::Timeout { .. } => "Check this computer's internet connection, then press Enter to try again. If Hero is slow today, try again in a few minutes.".into(),
-            Self::Tls => "Check this computer's date and time and the base URL in Settings. A practice network that inspects secure traffic can also cause this: ask your IT support.".into(),
+            Self::Timeout { .. } => format!("Check this computer's internet connection, then {try_again}. If Hero is slow today, try again in a few minutes."),
+            Self::Tls => format!("Check this computer's date and time and the server address {server_is}. A practice network that inspects secure traffic can also cause this: ask your IT support."),
             Self::Proxy { problem: ProxyProblem::AuthRequired, .. } => "Ask your IT support to let Hero Intake through the proxy to Hero's server without signing in (it can't type a proxy password).".into(),
-            Self::Proxy { problem: ProxyProblem::Refused, .. } => "Ask your IT support to allow Hero's server (the address in Settings) through the proxy.".into(),
+            Self::Proxy { problem: ProxyProblem::Refused, .. } => format!("Ask your IT support to allow Hero's server (the address {server_is}) through the proxy."),
             Self::Proxy { problem: ProxyProblem::Unreachable, .. } => "Check this computer's network connection. If it keeps happening, ask your IT support whether the proxy set on this computer is right.".into(),
-            Self::Internal => "Press Enter to try again. If it happens again, restart Hero Intake.".into(),
+            Self::Internal => format!("{}. If it happens again, restart Hero Intake.", capitalised(try_again)),
         }
     }
 
@@ -226,7 +257,7 @@ impl ApiError {
 }
 
 /// The connection check's verdict in plain words: which setting is wrong.
-pub fn describe_check_failure(error: &ApiError) -> String {
+pub fn describe_check_failure(error: &ApiError, surface: &Surface) -> String {
     match error {
         ApiError::Unauthorized => "The API key is wrong: Hero did not accept it. Check it is the key for this environment (staging and production keys differ).".into(),
         ApiError::Forbidden => "The API key works, but the practice group ID is wrong for it: check the practice group ID.".into(),
@@ -235,6 +266,6 @@ pub fn describe_check_failure(error: &ApiError) -> String {
         | ApiError::Tls
         | ApiError::AddressNotFound
         | ApiError::Unreachable => format!("The server address is wrong or can't be reached: {}.", error.cause()),
-        other => format!("{}. {}", other.cause(), other.fix()),
+        other => format!("{}. {}", other.cause(), other.fix(surface)),
     }
 }

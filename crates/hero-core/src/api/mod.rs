@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
-pub use error::{ApiError, ErrorClass, ProxyProblem, describe_check_failure};
+pub use error::{ApiError, ErrorClass, ProxyProblem, Surface, describe_check_failure};
 pub use retry::RetryPolicy;
 pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 

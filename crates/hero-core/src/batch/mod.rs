@@ -54,7 +54,8 @@ pub use columns::{
 };
 pub use records::Delimiter;
 pub use results::{
-    RESULTS_HEADER, RESULTS_HEADER_WITH_NAMES, ResultOutcome, ResultRow, write_results,
+    RESULTS_FILE, RESULTS_HEADER, RESULTS_HEADER_WITH_NAMES, ResultOutcome, ResultRow,
+    write_results,
 };
 
 /// Most patients (data rows) one file may hold.

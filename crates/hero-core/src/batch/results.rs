@@ -4,8 +4,18 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::{BatchRow, RowCheck};
+use crate::api::Surface;
 use crate::api::types::Registration;
 use crate::patient::{NhsNumber, PatientQuery, Trace};
+
+/// The results file's words for what to do: it is read after the run, beside the list.
+pub const RESULTS_FILE: Surface = Surface {
+    send_again: "run the list again once the row is corrected (rows already registered are safe to send again)",
+    try_again: "run the list again (rows already registered are safe to send again)",
+    key_is: "in Hero Intake's Settings",
+    group_is: "in Hero Intake's Settings",
+    server_is: "in Hero Intake's Settings",
+};
 
 /// The header row [`write_results`] writes for a list of NHS numbers.
 pub const RESULTS_HEADER: [&str; 9] = [

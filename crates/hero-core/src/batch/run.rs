@@ -381,10 +381,13 @@ pub fn result_rows(
             (RowCheck::Valid(query), Some(Ok(registration))) => {
                 ResultRow::registered(row.row_number, query, registration).with_cells_of(row)
             }
-            (RowCheck::Valid(query), Some(Err(error))) => {
-                ResultRow::failed(row.row_number, query, error.cause(), error.fix())
-                    .with_cells_of(row)
-            }
+            (RowCheck::Valid(query), Some(Err(error))) => ResultRow::failed(
+                row.row_number,
+                query,
+                error.cause(),
+                error.fix(&super::results::RESULTS_FILE),
+            )
+            .with_cells_of(row),
             _ => ResultRow::unsent(row),
         })
         .collect()

@@ -3,9 +3,11 @@
 //!
 //! `environment` and `base_url` are the values; `settings` the user's own file;
 //! `machine` the machine-wide file from the practice's IT; `resolve` the one decision
-//! of which of them (and the flag and variables) is in force.
+//! of which of them (and the flag and variables) is in force; `connection` what a
+//! registration is then sent with, or why nothing can be.
 
 mod base_url;
+mod connection;
 pub mod env_vars;
 mod environment;
 mod machine;
@@ -13,6 +15,7 @@ mod resolve;
 mod settings;
 
 pub use base_url::{BaseUrl, BaseUrlError};
+pub use connection::{ConnectionProblem, KeyOnHand, connection};
 pub use environment::{Environment, PRODUCTION_URL, STAGING_URL};
 pub use machine::{MachineSettings, standard_machine_file, write_machine_file};
 
