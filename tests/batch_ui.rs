@@ -265,7 +265,7 @@ fn a_list_read_while_switching_to_production_is_not_offered_for_sending() {
     harness.step();
     release.send(()).unwrap();
     settle(&mut harness, |h| h.state().list_problem().is_some());
-    let problem = harness.state().list_problem().unwrap().to_owned();
+    let problem = harness.state().list_problem().unwrap();
     assert!(
         problem.starts_with(
             "The environment changed to Production while clinic list.csv was being read"

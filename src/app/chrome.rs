@@ -106,7 +106,7 @@ impl HeroIntakeApp {
                 if matches!(self.shown, Shown::Intake | Shown::Batch(_))
                     && let Some(problem) = &self.list_problem
                 {
-                    ui::error_line(ui, problem);
+                    ui::error_line(ui, &problem.to_string());
                 }
                 messages.extend(self.screen_ui(ui));
             });

@@ -13,7 +13,6 @@ use crate::config::{
     Resolved, Settings, SettingsFile, Source, WhichFile,
 };
 use crate::files::FilePicker;
-use crate::sandbox::{DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID};
 use crate::screens::Notice;
 use crate::secrets::{ApiKey, KeyStore};
 use crate::worker::Worker;
@@ -33,7 +32,7 @@ pub enum Sandbox {
     NotStarted,
     Starting,
     Running(BaseUrl),
-    Failed(String),
+    Failed(std::io::ErrorKind),
 }
 
 /// Why nothing can be sent yet: the demo server isn't up, or `config::connection`'s
@@ -41,7 +40,7 @@ pub enum Sandbox {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotReady {
     DemoStarting,
-    DemoFailed(String),
+    DemoFailed(std::io::ErrorKind),
     Connection(ConnectionProblem),
 }
 
@@ -183,13 +182,8 @@ impl Desk {
     pub fn connection(&self) -> Result<Connection, NotReady> {
         if self.environment() == Environment::Demo {
             return match &self.sandbox {
-                Sandbox::Running(base_url) => Ok(Connection {
-                    base_url: base_url.clone(),
-                    api_key: ApiKey::parse(DEMO_API_KEY)
-                        .map_err(|e| NotReady::DemoFailed(e.to_string()))?,
-                    practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
-                }),
-                Sandbox::Failed(why) => Err(NotReady::DemoFailed(why.clone())),
+                Sandbox::Running(base_url) => Ok(crate::sandbox::demo_connection(base_url.clone())),
+                Sandbox::Failed(why) => Err(NotReady::DemoFailed(*why)),
                 _ => Err(NotReady::DemoStarting),
             };
         }

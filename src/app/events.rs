@@ -1,6 +1,6 @@
 //! Worker events, each to the screen (or the shared desk) it is for.
 
-use super::{HeroIntakeApp, KeyState, Sandbox, Shown};
+use super::{HeroIntakeApp, KeyState, ListProblem, Sandbox, Shown};
 use crate::screens::{batch, settings};
 use crate::worker::Event;
 
@@ -73,7 +73,7 @@ impl HeroIntakeApp {
                 }
             }
             Event::ListLoaded(Ok((name, list))) => self.open_list(name, list),
-            Event::ListLoaded(Err(problem)) => self.list_problem = Some(problem),
+            Event::ListLoaded(Err(problem)) => self.list_problem = Some(ListProblem::Load(problem)),
             Event::Batch(update) => {
                 if let Some(batch) = self.batch_mut() {
                     batch.on_update(update);
@@ -106,9 +106,10 @@ impl HeroIntakeApp {
         // checked for the other one, so it is not offered for sending.
         let environment = self.environment();
         if list.test_numbers != environment.test_numbers() {
-            self.list_problem = Some(format!(
-                "The environment changed to {environment} while {name} was being read: open it again (Ctrl+O) so its rows are checked for {environment}. Nothing was sent."
-            ));
+            self.list_problem = Some(ListProblem::EnvironmentChanged {
+                file: name,
+                environment,
+            });
             return;
         }
         self.list_problem = None;

@@ -44,6 +44,21 @@ enum Back {
     Batch(Box<batch::State>),
 }
 
+/// Why the last list wasn't opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum ListProblem {
+    #[error("{0}")]
+    Load(crate::worker::ListLoadError),
+    /// Read while the environment changed: its rows were checked for the other one.
+    #[error(
+        "The environment changed to {environment} while {file} was being read: open it again (Ctrl+O) so its rows are checked for {environment}. Nothing was sent."
+    )]
+    EnvironmentChanged {
+        file: String,
+        environment: Environment,
+    },
+}
+
 /// The one thing that may stand over every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Modal {
@@ -72,7 +87,7 @@ pub struct HeroIntakeApp {
     /// The user chose to stop a running list and close.
     close_approved: bool,
     /// Why the last list couldn't be imported.
-    list_problem: Option<String>,
+    list_problem: Option<ListProblem>,
     /// True until the first key load decides whether to show the welcome screen.
     starting_up: bool,
     title_shown: String,

@@ -61,8 +61,8 @@ impl HeroIntakeApp {
     }
 
     /// Why the last list couldn't be imported.
-    pub fn list_problem(&self) -> Option<&str> {
-        self.list_problem.as_deref()
+    pub fn list_problem(&self) -> Option<String> {
+        self.list_problem.as_ref().map(ToString::to_string)
     }
 
     /// This shift's list, oldest first.

@@ -205,12 +205,17 @@ pub struct RunningSandbox {
 impl RunningSandbox {
     /// How a client reaches this sandbox: its address and the demo credentials.
     pub fn demo_connection(&self) -> crate::api::Connection {
-        crate::api::Connection {
-            base_url: self.base_url.clone(),
-            api_key: crate::secrets::ApiKey::parse(DEMO_API_KEY)
-                .unwrap_or_else(|_| unreachable!("the demo key is a valid key")),
-            practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
-        }
+        demo_connection(self.base_url.clone())
+    }
+}
+
+/// What the demo is sent with: the sandbox at `base_url`, with its key and practice group.
+pub fn demo_connection(base_url: BaseUrl) -> crate::api::Connection {
+    crate::api::Connection {
+        base_url,
+        api_key: crate::secrets::ApiKey::parse(DEMO_API_KEY)
+            .unwrap_or_else(|_| unreachable!("the demo key is a valid key")),
+        practice_group_id: DEMO_PRACTICE_GROUP_ID.to_owned(),
     }
 }
 

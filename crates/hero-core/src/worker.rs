@@ -11,8 +11,8 @@ use tokio::task::AbortHandle;
 use std::path::PathBuf;
 
 use crate::api::{ApiError, HeroClient, PracticeGroup, Progress, Registration};
-use crate::batch::BatchList;
 use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate};
+use crate::batch::{BatchList, ListError};
 use crate::config::{BaseUrl, Environment};
 use crate::files::FilePicker;
 use crate::patient::{PatientQuery, TestNumbers};
@@ -46,14 +46,35 @@ pub enum Event {
         environment: Environment,
         result: Result<(), KeyStoreError>,
     },
-    SandboxStarted(Result<BaseUrl, String>),
+    SandboxStarted(Result<BaseUrl, std::io::ErrorKind>),
     ConnectionChecked(Result<PracticeGroup, ApiError>),
     /// A patient list was read (or why it couldn't be): the file name and the list.
-    ListLoaded(Result<(String, BatchList), String>),
+    ListLoaded(Result<(String, BatchList), ListLoadError>),
     Batch(BatchUpdate),
     BatchFinished(BatchSummary),
     /// Results saved to this file, or why not. None: the user closed the dialog.
-    ResultsSaved(Option<Result<PathBuf, String>>),
+    ResultsSaved(Option<Result<PathBuf, SaveError>>),
+}
+
+/// Why a patient list couldn't be opened; the file is named by its name only.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListLoadError {
+    #[error("{file} couldn't be read ({kind})")]
+    Unreadable {
+        file: String,
+        kind: std::io::ErrorKind,
+    },
+    #[error("{file} can't be used: {problem}")]
+    Unusable { file: String, problem: ListError },
+}
+
+/// Why the results weren't saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    #[error("the file couldn't be written ({0})")]
+    Write(std::io::ErrorKind),
+    #[error("the save dialog failed")]
+    Dialog,
 }
 
 pub struct Worker {
@@ -248,11 +269,11 @@ impl Worker {
                 Some(
                     std::fs::write(&path, bytes)
                         .map(|()| path)
-                        .map_err(|e| format!("the file couldn't be written ({})", e.kind())),
+                        .map_err(|e| SaveError::Write(e.kind())),
                 )
             })
             .await
-            .unwrap_or_else(|_| Some(Err("the save dialog failed".to_owned())));
+            .unwrap_or(Some(Err(SaveError::Dialog)));
             sender.send(Event::ResultsSaved(saved));
         });
     }
@@ -261,9 +282,7 @@ impl Worker {
     pub fn start_sandbox(&self) {
         let sender = self.sender();
         self.runtime.spawn(async move {
-            let result = crate::sandbox::spawn_local()
-                .await
-                .map_err(|e| e.to_string());
+            let result = crate::sandbox::spawn_local().await.map_err(|e| e.kind());
             sender.send(Event::SandboxStarted(result));
         });
     }
@@ -296,20 +315,25 @@ impl EventSender {
 async fn read_list_file(
     path: PathBuf,
     test_numbers: TestNumbers,
-) -> Result<(String, BatchList), String> {
-    let name = path
+) -> Result<(String, BatchList), ListLoadError> {
+    let file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let today = crate::patient::today();
-    let shown = name.clone();
     let read = tokio::task::spawn_blocking(move || {
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("{shown} couldn't be read ({})", e.kind()))?;
-        crate::batch::read_list(&bytes, today, test_numbers)
-            .map_err(|e| format!("{shown} can't be used: {e}"))
+        let bytes = std::fs::read(&path).map_err(|e| e.kind())?;
+        Ok(crate::batch::read_list(&bytes, today, test_numbers))
     })
-    .await
-    .map_err(|_| format!("{name} couldn't be read"))??;
-    Ok((name, read))
+    .await;
+    match read {
+        Ok(Ok(Ok(list))) => Ok((file, list)),
+        Ok(Ok(Err(problem))) => Err(ListLoadError::Unusable { file, problem }),
+        Ok(Err(kind)) => Err(ListLoadError::Unreadable { file, kind }),
+        // The reading task panicked: as far as the user can tell, unreadable.
+        Err(_) => Err(ListLoadError::Unreadable {
+            file,
+            kind: std::io::ErrorKind::Other,
+        }),
+    }
 }

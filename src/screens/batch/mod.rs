@@ -52,7 +52,8 @@ pub struct State {
     pub results: HashMap<usize, Result<Registration, ApiError>>,
     pub progress: Option<BatchProgress>,
     pub filter: ResultFilter,
-    pub saved: Option<Result<String, String>>,
+    /// Where the results were saved, or why not.
+    pub saved: Option<Result<std::path::PathBuf, crate::worker::SaveError>>,
     /// Why the list couldn't be started.
     problem: Option<String>,
 }
@@ -178,8 +179,8 @@ impl State {
         self.stage = BatchStage::Finished(summary);
     }
 
-    pub fn on_saved(&mut self, saved: Result<std::path::PathBuf, String>) {
-        self.saved = Some(saved.map(|path| path.display().to_string()));
+    pub fn on_saved(&mut self, saved: Result<std::path::PathBuf, crate::worker::SaveError>) {
+        self.saved = Some(saved);
     }
 
     pub fn ui(&self, ui: &mut egui::Ui, desk: &Desk) -> Vec<Msg> {

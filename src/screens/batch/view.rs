@@ -194,7 +194,10 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Msg> {
                 Some(Ok(path)) => {
                     ui.colored_label(
                         ok_color(ui),
-                        format!("Saved to {path}. It holds patient data: keep it somewhere safe."),
+                        format!(
+                            "Saved to {}. It holds patient data: keep it somewhere safe.",
+                            path.display()
+                        ),
                     );
                 }
                 Some(Err(why)) => {
