@@ -479,7 +479,15 @@ fn the_console_binary_runs_the_same_commands() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("To open the window, run hero-intake"));
     let help = run(&["--help"]);
-    assert!(String::from_utf8_lossy(&help.stdout).contains("hero-intake-cli"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("hero-intake-cli"));
+    // IT scripts it with these: --help names them.
+    for variable in [HERO_API_KEY, HERO_PRACTICE_GROUP_ID, HERO_BASE_URL] {
+        assert!(
+            help.contains(variable),
+            "--help doesn't name {variable}: {help}"
+        );
+    }
     rt.block_on(server.verify());
 }
 

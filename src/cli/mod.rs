@@ -25,13 +25,28 @@ pub const EXIT_NO_ANSWER: u8 = 4;
 #[command(
     name = "hero-intake",
     version,
-    about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window."
+    about = "Register patients with Hero Health (NHS PDS trace). With no command, opens the window.",
+    after_help = variables_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<CliCommand>,
     /// A patient list (CSV) to open in the window, as "Import list…" would.
     pub list: Option<std::path::PathBuf>,
+}
+
+/// The variables every command (and the window) reads, for `--help`.
+fn variables_help() -> String {
+    use crate::config::env_vars::{
+        HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID, HERO_RENDERER,
+    };
+    format!(
+        "Environment variables (they win over the window's Settings, unless your practice's IT locked them):
+  {HERO_API_KEY}            the Hero API key, instead of the one in the keychain
+  {HERO_PRACTICE_GROUP_ID}  the practice group ID
+  {HERO_BASE_URL}           a Hero server of your own (https://); makes the environment Custom
+  {HERO_RENDERER}           the window only: glow or wgpu, to force a renderer"
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
