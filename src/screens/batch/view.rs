@@ -4,7 +4,7 @@ use egui::RichText;
 
 use super::{BatchStage, Msg, ResultFilter, State as BatchSession};
 use crate::api::Registration;
-use crate::batch::run::RunState;
+use crate::batch::run::{BatchControl, BatchSummary, RunState};
 use crate::batch::{BatchRow, RowCheck};
 use crate::ui::{error_line, ok_color};
 
@@ -78,10 +78,6 @@ fn passes(filter: ResultFilter, view: &RowView<'_>) -> bool {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the batch screen's one view, to split with the screen folders (issue 11)"
-)]
 pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Msg> {
     let mut actions = Vec::new();
     let counts = session.list.counts();
@@ -126,90 +122,107 @@ pub fn show(ui: &mut egui::Ui, session: &BatchSession, demo: bool) -> Vec<Msg> {
             });
             ui.label("Nothing is sent until you press Register. Rows that can't be sent are listed below with the reason.");
         }
-        BatchStage::Running { control } => {
-            let progress = session.progress;
-            let (done, total) = progress.map_or((0, counts.valid), |p| (p.done, p.total));
-            let fraction = if total == 0 {
-                1.0
-            } else {
-                done as f32 / total as f32
-            };
-            let detail = match progress {
-                Some(p) if p.per_second > 0.0 => format!(
-                    "{done} / {total} — {:.1} per second — about {} left{}",
-                    p.per_second,
-                    describe_duration(p.time_left.unwrap_or_default()),
-                    if p.rate_limited > 0 {
-                        format!(" — Hero asked to slow down {} times", p.rate_limited)
-                    } else {
-                        String::new()
-                    }
-                ),
-                _ => format!("{done} / {total}"),
-            };
-            ui.add(egui::ProgressBar::new(fraction).text(detail));
-            ui.horizontal(|ui| {
-                if control.state() == RunState::Paused {
-                    ui.label("Paused: nothing is being sent.");
-                    if ui.button("Resume").clicked() {
-                        actions.push(Msg::Resume);
-                    }
-                } else if ui.button("Pause").clicked() {
-                    actions.push(Msg::Pause);
-                }
-                if ui.button("Cancel (Esc)").clicked() {
-                    actions.push(Msg::Cancel);
-                }
-            });
-        }
-        BatchStage::Finished(summary) => {
-            let text = format!(
-                "{} {} of {} sent in {}. Running the same file again is safe: Hero returns the existing patient ID.",
-                if summary.cancelled {
-                    "Stopped:"
-                } else {
-                    "Finished:"
-                },
-                summary.done,
-                summary.total,
-                describe_duration(summary.elapsed)
-            );
-            if summary.cancelled {
-                error_line(ui, &text);
-            } else {
-                ui.colored_label(ok_color(ui), text);
-            }
-            ui.horizontal(|ui| {
-                if ui.button("Export results… (Ctrl+S)").clicked() {
-                    actions.push(Msg::Export);
-                }
-                if ui.button("Import another list… (Ctrl+O)").clicked() {
-                    actions.push(Msg::ImportList);
-                }
-                if ui.button("Back (Esc)").clicked() {
-                    actions.push(Msg::Close);
-                }
-            });
-            match &session.saved {
-                Some(Ok(path)) => {
-                    ui.colored_label(
-                        ok_color(ui),
-                        format!(
-                            "Saved to {}. It holds patient data: keep it somewhere safe.",
-                            path.display()
-                        ),
-                    );
-                }
-                Some(Err(why)) => {
-                    error_line(ui, &format!("Not saved: {why}"));
-                }
-                None => {}
-            }
-        }
+        BatchStage::Running { control } => running(ui, session, control, &mut actions),
+        BatchStage::Finished(summary) => finished(ui, session, summary, &mut actions),
     }
     ui.separator();
     results_table(ui, session, &mut actions);
     actions
+}
+
+/// The progress bar, and pause, resume and cancel.
+fn running(
+    ui: &mut egui::Ui,
+    session: &BatchSession,
+    control: &BatchControl,
+    actions: &mut Vec<Msg>,
+) {
+    let counts = session.list.counts();
+    let progress = session.progress;
+    let (done, total) = progress.map_or((0, counts.valid), |p| (p.done, p.total));
+    let fraction = if total == 0 {
+        1.0
+    } else {
+        done as f32 / total as f32
+    };
+    let detail = match progress {
+        Some(p) if p.per_second > 0.0 => format!(
+            "{done} / {total} — {:.1} per second — about {} left{}",
+            p.per_second,
+            describe_duration(p.time_left.unwrap_or_default()),
+            if p.rate_limited > 0 {
+                format!(" — Hero asked to slow down {} times", p.rate_limited)
+            } else {
+                String::new()
+            }
+        ),
+        _ => format!("{done} / {total}"),
+    };
+    ui.add(egui::ProgressBar::new(fraction).text(detail));
+    ui.horizontal(|ui| {
+        if control.state() == RunState::Paused {
+            ui.label("Paused: nothing is being sent.");
+            if ui.button("Resume").clicked() {
+                actions.push(Msg::Resume);
+            }
+        } else if ui.button("Pause").clicked() {
+            actions.push(Msg::Pause);
+        }
+        if ui.button("Cancel (Esc)").clicked() {
+            actions.push(Msg::Cancel);
+        }
+    });
+}
+
+/// How the run ended, export, and where the results went.
+fn finished(
+    ui: &mut egui::Ui,
+    session: &BatchSession,
+    summary: &BatchSummary,
+    actions: &mut Vec<Msg>,
+) {
+    let text = format!(
+        "{} {} of {} sent in {}. Running the same file again is safe: Hero returns the existing patient ID.",
+        if summary.cancelled {
+            "Stopped:"
+        } else {
+            "Finished:"
+        },
+        summary.done,
+        summary.total,
+        describe_duration(summary.elapsed)
+    );
+    if summary.cancelled {
+        error_line(ui, &text);
+    } else {
+        ui.colored_label(ok_color(ui), text);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Export results… (Ctrl+S)").clicked() {
+            actions.push(Msg::Export);
+        }
+        if ui.button("Import another list… (Ctrl+O)").clicked() {
+            actions.push(Msg::ImportList);
+        }
+        if ui.button("Back (Esc)").clicked() {
+            actions.push(Msg::Close);
+        }
+    });
+    match &session.saved {
+        Some(Ok(path)) => {
+            ui.colored_label(
+                ok_color(ui),
+                format!(
+                    "Saved to {}. It holds patient data: keep it somewhere safe.",
+                    path.display()
+                ),
+            );
+        }
+        Some(Err(why)) => {
+            error_line(ui, &format!("Not saved: {why}"));
+        }
+        None => {}
+    }
 }
 
 fn results_table(ui: &mut egui::Ui, session: &BatchSession, actions: &mut Vec<Msg>) {

@@ -8,7 +8,7 @@ use crate::config::Environment;
 use crate::demographics::{NameError, PersonName};
 use crate::patient::{NhsNumberError, Trace};
 use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
-use crate::state::Intake;
+use crate::state::{FormCheck, Intake};
 use crate::text::is_blank;
 use crate::ui::table::{self, Cell};
 use crate::ui::{OK_ICON, error_line, ok_color};
@@ -57,70 +57,18 @@ pub struct FormView<'a> {
     pub enter_submits: bool,
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the form's one view, to split with the screen folders (issue 11)"
-)]
 pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Msg> {
     let mut actions = Vec::new();
     let editable = view.intake.is_editable();
     let check = view.intake.check(view.environment, view.today);
     let to_correct = view.intake.fields_to_correct();
-    let by_nhs_number = check.trace == Trace::NhsNumber;
-    // "Typed" as `Intake::trace` counts it: invisible characters alone are nothing.
-    let typed = |text: &str| !is_blank(text);
-    let show_error = |text: &str| typed(text) || view.show_all_errors;
-    let status_of = |text: &str, used: bool, result: Result<String, String>| match result {
-        _ if !used && typed(text) => FieldStatus::NotSent,
-        _ if !used => FieldStatus::Blank,
-        Ok(shown) => FieldStatus::Ok(shown),
-        Err(message) if show_error(text) => FieldStatus::Problem(message),
-        Err(_) => FieldStatus::Blank,
-    };
-
-    let nhs_status = match &check.nhs_number {
-        Ok(number) if !number.check_digit_ok() => FieldStatus::Problem(
-            "Check digit doesn't match: sending anyway (test system)".to_owned(),
-        ),
-        result => status_of(
-            &view.intake.nhs_text,
-            by_nhs_number,
-            result
-                .as_ref()
-                .map(|n| n.formatted())
-                .map_err(ToString::to_string),
-        ),
-    };
-    let dob_status = status_of(
-        &view.intake.dob_text,
-        true,
-        check
-            .dob
-            .as_ref()
-            .map(|d| d.in_words())
-            .map_err(ToString::to_string),
-    );
-    let name_status = |text: &str, result: &Result<PersonName, NameError>| {
-        status_of(
-            text,
-            !by_nhs_number,
-            result
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .map_err(ToString::to_string),
-        )
-    };
-    let forename_status = name_status(&view.intake.forename_text, &check.forename);
-    let surname_status = name_status(&view.intake.surname_text, &check.surname);
-    let postcode_status = status_of(
-        &view.intake.postcode_text,
-        !by_nhs_number,
-        check
-            .postcode
-            .as_ref()
-            .map(|p| p.as_str().to_owned())
-            .map_err(ToString::to_string),
-    );
+    let Statuses {
+        nhs: nhs_status,
+        dob: dob_status,
+        forename: forename_status,
+        surname: surname_status,
+        postcode: postcode_status,
+    } = statuses(view.intake, &check, view.show_all_errors);
 
     let row = |ui: &mut egui::Ui, field: Field<'_>, status: FieldStatus| {
         field_row(ui, field, status, editable, &to_correct);
@@ -199,6 +147,82 @@ pub fn show(ui: &mut egui::Ui, view: FormView<'_>) -> Vec<Msg> {
         }
     }
     actions
+}
+
+/// What each field shows beside it.
+struct Statuses {
+    nhs: FieldStatus,
+    dob: FieldStatus,
+    forename: FieldStatus,
+    surname: FieldStatus,
+    postcode: FieldStatus,
+}
+
+/// Each field's status: its value as it will be sent, its problem, "not sent" (typed
+/// but the other trace is used), or nothing yet.
+fn statuses(intake: &Intake, check: &FormCheck, show_all_errors: bool) -> Statuses {
+    let by_nhs_number = check.trace == Trace::NhsNumber;
+    // "Typed" as `Intake::trace` counts it: invisible characters alone are nothing.
+    let typed = |text: &str| !is_blank(text);
+    let show_error = |text: &str| typed(text) || show_all_errors;
+    let status_of = |text: &str, used: bool, result: Result<String, String>| match result {
+        _ if !used && typed(text) => FieldStatus::NotSent,
+        _ if !used => FieldStatus::Blank,
+        Ok(shown) => FieldStatus::Ok(shown),
+        Err(message) if show_error(text) => FieldStatus::Problem(message),
+        Err(_) => FieldStatus::Blank,
+    };
+
+    let nhs_status = match &check.nhs_number {
+        Ok(number) if !number.check_digit_ok() => FieldStatus::Problem(
+            "Check digit doesn't match: sending anyway (test system)".to_owned(),
+        ),
+        result => status_of(
+            &intake.nhs_text,
+            by_nhs_number,
+            result
+                .as_ref()
+                .map(|n| n.formatted())
+                .map_err(ToString::to_string),
+        ),
+    };
+    let dob_status = status_of(
+        &intake.dob_text,
+        true,
+        check
+            .dob
+            .as_ref()
+            .map(|d| d.in_words())
+            .map_err(ToString::to_string),
+    );
+    let name_status = |text: &str, result: &Result<PersonName, NameError>| {
+        status_of(
+            text,
+            !by_nhs_number,
+            result
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .map_err(ToString::to_string),
+        )
+    };
+    let forename_status = name_status(&intake.forename_text, &check.forename);
+    let surname_status = name_status(&intake.surname_text, &check.surname);
+    let postcode_status = status_of(
+        &intake.postcode_text,
+        !by_nhs_number,
+        check
+            .postcode
+            .as_ref()
+            .map(|p| p.as_str().to_owned())
+            .map_err(ToString::to_string),
+    );
+    Statuses {
+        nhs: nhs_status,
+        dob: dob_status,
+        forename: forename_status,
+        surname: surname_status,
+        postcode: postcode_status,
+    }
 }
 
 /// Always on screen above the button, so it is clear which trace Enter sends.

@@ -13,10 +13,6 @@ use crate::ui::{ERROR_ICON, OK_ICON, error_color, error_line, ok_color};
 pub const PATIENT_ID_LABEL: &str = "Patient ID";
 pub const LOGIN_URL_LABEL: &str = "Verification link";
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one arm per result kind, to split with the screen folders (issue 11)"
-)]
 pub fn show(
     ui: &mut egui::Ui,
     intake: &Intake,
@@ -59,81 +55,24 @@ pub fn show(
             ui.ctx().request_repaint_after(until_next_second);
         }
         Phase::Registered { patient_id, copied } => {
-            ui.colored_label(
-                ok_color(ui),
-                RichText::new(format!("{OK_ICON} Registered with Hero{not_real}")).size(20.0),
-            );
-            ui.horizontal(|ui| {
-                let label = ui.label(RichText::new(PATIENT_ID_LABEL).size(18.0));
-                let mut shown = patient_id.as_str().to_owned();
-                ui.add_sized(
-                    [280.0, 44.0],
-                    TextEdit::singleline(&mut shown).font(egui::FontId::monospace(28.0)),
-                )
-                .labelled_by(label.id);
-            });
-            ui.label(
-                "Hero found this patient's existing record, or created one from their NHS (PDS) details.",
-            );
-            ui.horizontal(|ui| {
-                if ui
-                    .add(egui::Button::new(RichText::new("Copy (Ctrl+C)").size(18.0)))
-                    .clicked()
-                {
-                    actions.push(Msg::CopyResult);
-                }
-                if *copied {
-                    ui.colored_label(ok_color(ui), format!("{OK_ICON} Copied"));
-                }
-            });
-            next_patient_button(ui, &mut actions);
+            registered(ui, patient_id.as_str(), *copied, not_real, &mut actions);
         }
         Phase::VerificationRequired {
             message,
             login_url,
             safe_to_open,
             opened,
-        } => {
-            ui.label(
-                RichText::new(format!("🔐 Identity check needed{not_real}"))
-                    .size(20.0)
-                    .strong(),
-            );
-            ui.label(RichText::new(message).size(16.0));
-            match (safe_to_open, opened) {
-                (false, _) => {
-                    error_line(
-                        ui,
-                        "This link is not secure (not https), so it was not opened. Don't give it to the patient; contact Hero support.",
-                    );
-                }
-                (true, Some(Ok(()))) => {
-                    ui.label("The verification page has opened in the browser: the patient completes it, then you register them again.");
-                }
-                (true, Some(Err(why))) => {
-                    error_line(
-                        ui,
-                        &format!("The browser couldn't be opened: {why}. Copy the link instead."),
-                    );
-                }
-                (true, None) => {}
-            }
-            ui.horizontal(|ui| {
-                let label = ui.label(LOGIN_URL_LABEL);
-                let mut shown = login_url.clone();
-                ui.add_sized([520.0, 24.0], TextEdit::singleline(&mut shown))
-                    .labelled_by(label.id);
-            });
-            ui.horizontal(|ui| {
-                if *safe_to_open && ui.button("Open again (Ctrl+L)").clicked() {
-                    actions.push(Msg::OpenAgain);
-                }
-                if ui.button("Copy link (Ctrl+C)").clicked() {
-                    actions.push(Msg::CopyResult);
-                }
-            });
-            next_patient_button(ui, &mut actions);
-        }
+        } => verification(
+            ui,
+            Verification {
+                message,
+                login_url,
+                safe_to_open: *safe_to_open,
+                opened: opened.as_ref(),
+            },
+            not_real,
+            &mut actions,
+        ),
         Phase::Failed { error } => {
             ui.colored_label(
                 error_color(ui),
@@ -165,6 +104,104 @@ pub fn show(
         }
     }
     actions
+}
+
+fn registered(
+    ui: &mut egui::Ui,
+    patient_id: &str,
+    copied: bool,
+    not_real: &str,
+    actions: &mut Vec<Msg>,
+) {
+    ui.colored_label(
+        ok_color(ui),
+        RichText::new(format!("{OK_ICON} Registered with Hero{not_real}")).size(20.0),
+    );
+    ui.horizontal(|ui| {
+        let label = ui.label(RichText::new(PATIENT_ID_LABEL).size(18.0));
+        let mut shown = patient_id.to_owned();
+        ui.add_sized(
+            [280.0, 44.0],
+            TextEdit::singleline(&mut shown).font(egui::FontId::monospace(28.0)),
+        )
+        .labelled_by(label.id);
+    });
+    ui.label(
+        "Hero found this patient's existing record, or created one from their NHS (PDS) details.",
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .add(egui::Button::new(RichText::new("Copy (Ctrl+C)").size(18.0)))
+            .clicked()
+        {
+            actions.push(Msg::CopyResult);
+        }
+        if copied {
+            ui.colored_label(ok_color(ui), format!("{OK_ICON} Copied"));
+        }
+    });
+    next_patient_button(ui, actions);
+}
+
+/// What Hero said when the patient must verify their identity.
+struct Verification<'a> {
+    message: &'a str,
+    login_url: &'a str,
+    safe_to_open: bool,
+    opened: Option<&'a Result<(), String>>,
+}
+
+fn verification(
+    ui: &mut egui::Ui,
+    shown: Verification<'_>,
+    not_real: &str,
+    actions: &mut Vec<Msg>,
+) {
+    let Verification {
+        message,
+        login_url,
+        safe_to_open,
+        opened,
+    } = shown;
+    ui.label(
+        RichText::new(format!("🔐 Identity check needed{not_real}"))
+            .size(20.0)
+            .strong(),
+    );
+    ui.label(RichText::new(message).size(16.0));
+    match (safe_to_open, opened) {
+        (false, _) => {
+            error_line(
+                ui,
+                "This link is not secure (not https), so it was not opened. Don't give it to the patient; contact Hero support.",
+            );
+        }
+        (true, Some(Ok(()))) => {
+            ui.label("The verification page has opened in the browser: the patient completes it, then you register them again.");
+        }
+        (true, Some(Err(why))) => {
+            error_line(
+                ui,
+                &format!("The browser couldn't be opened: {why}. Copy the link instead."),
+            );
+        }
+        (true, None) => {}
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(LOGIN_URL_LABEL);
+        let mut shown = login_url.to_owned();
+        ui.add_sized([520.0, 24.0], TextEdit::singleline(&mut shown))
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        if safe_to_open && ui.button("Open again (Ctrl+L)").clicked() {
+            actions.push(Msg::OpenAgain);
+        }
+        if ui.button("Copy link (Ctrl+C)").clicked() {
+            actions.push(Msg::CopyResult);
+        }
+    });
+    next_patient_button(ui, actions);
 }
 
 fn cancel_button(ui: &mut egui::Ui, actions: &mut Vec<Msg>) {

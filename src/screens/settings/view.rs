@@ -33,11 +33,7 @@ pub struct SettingsView<'a> {
     pub renderer: &'a str,
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the settings screen's one view, to split with the screen folders (issue 11)"
-)]
-pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
+pub fn show(ui: &mut egui::Ui, mut view: SettingsView<'_>) -> Vec<Msg> {
     let mut actions = Vec::new();
     ui.heading("Settings");
     ui.add_space(6.0);
@@ -56,6 +52,72 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
         );
     }
 
+    environment_choice(ui, &view, &mut actions);
+    server_and_group(ui, &mut view, &mut actions);
+    api_key(ui, &mut view, &mut actions);
+    let environment = view.resolved.environment;
+    if environment != Environment::Demo {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Network").strong());
+        ui.label(match view.proxy {
+            Some(proxy) => format!(
+                "Connects to Hero through the proxy {proxy} (from this computer's proxy settings)."
+            ),
+            None => "Connects to Hero directly (no proxy is set on this computer).".to_owned(),
+        });
+    }
+    ui.add_space(8.0);
+    if ui
+        .button("Test connection")
+        .on_hover_text(
+            "Checks the server address, API key and practice group ID without registering anyone",
+        )
+        .clicked()
+    {
+        actions.push(Msg::TestConnection);
+    }
+    match view.message {
+        Some(Notice::Done(text)) => {
+            ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));
+        }
+        Some(Notice::Problem(text)) => {
+            error_line(ui, text);
+        }
+        None => {}
+    }
+
+    ui.add_space(8.0);
+    ui.label(RichText::new("Appearance").strong());
+    ui.horizontal_wrapped(|ui| {
+        use crate::config::ThemeChoice;
+        for (choice, label) in [
+            (ThemeChoice::FollowSystem, "Follow the system"),
+            (ThemeChoice::Light, "Light (high contrast)"),
+            (ThemeChoice::Dark, "Dark"),
+        ] {
+            let selected = view.settings.theme == choice;
+            if ui.selectable_label(selected, label).clicked() && !selected {
+                actions.push(Msg::SetTheme(choice));
+            }
+        }
+    });
+    ui.label(
+        "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
+    );
+    ui.label(format!(
+        "Drawing with: {} (IT can choose with HERO_RENDERER=glow or wgpu)",
+        view.renderer
+    ));
+
+    ui.add_space(12.0);
+    if ui.button(RichText::new("Done (Esc)").size(16.0)).clicked() {
+        actions.push(Msg::Close);
+    }
+    actions
+}
+
+/// Which environment, and what it is.
+fn environment_choice(ui: &mut egui::Ui, view: &SettingsView<'_>, actions: &mut Vec<Msg>) {
     let resolved = view.resolved;
     let environment = resolved.environment;
     let it_file = view
@@ -94,7 +156,12 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
         Environment::Custom => "Another Hero server, for integrators.",
     });
     ui.add_space(8.0);
+}
 
+/// The server (Custom only) and the practice group, or who set them.
+fn server_and_group(ui: &mut egui::Ui, view: &mut SettingsView<'_>, actions: &mut Vec<Msg>) {
+    let resolved = view.resolved;
+    let environment = resolved.environment;
     if environment == Environment::Custom && resolved.locked_by.is_some() {
         ui.label(format!(
             "{LOCK_ICON} {CUSTOM_URL_LABEL}: {} — {SET_BY_IT}",
@@ -160,6 +227,11 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
             error_line(ui, "Enter the practice group ID Hero gave your practice");
         }
     }
+}
+
+/// The API key for this environment: where it comes from, save or remove it.
+fn api_key(ui: &mut egui::Ui, view: &mut SettingsView<'_>, actions: &mut Vec<Msg>) {
+    let environment = view.resolved.environment;
     if environment != Environment::Demo {
         ui.add_space(8.0);
 
@@ -189,62 +261,4 @@ pub fn show(ui: &mut egui::Ui, view: SettingsView<'_>) -> Vec<Msg> {
         });
         ui.label("The key is kept in this computer's keychain, never in a file.");
     }
-    if environment != Environment::Demo {
-        ui.add_space(8.0);
-        ui.label(RichText::new("Network").strong());
-        ui.label(match view.proxy {
-            Some(proxy) => format!(
-                "Connects to Hero through the proxy {proxy} (from this computer's proxy settings)."
-            ),
-            None => "Connects to Hero directly (no proxy is set on this computer).".to_owned(),
-        });
-    }
-    ui.add_space(8.0);
-    if ui
-        .button("Test connection")
-        .on_hover_text(
-            "Checks the server address, API key and practice group ID without registering anyone",
-        )
-        .clicked()
-    {
-        actions.push(Msg::TestConnection);
-    }
-    match view.message {
-        Some(Notice::Done(text)) => {
-            ui.colored_label(ok_color(ui), format!("{OK_ICON} {text}"));
-        }
-        Some(Notice::Problem(text)) => {
-            error_line(ui, text);
-        }
-        None => {}
-    }
-
-    ui.add_space(8.0);
-    ui.label(RichText::new("Appearance").strong());
-    ui.horizontal_wrapped(|ui| {
-        use crate::config::ThemeChoice;
-        for (choice, label) in [
-            (ThemeChoice::FollowSystem, "Follow the system"),
-            (ThemeChoice::Light, "Light (high contrast)"),
-            (ThemeChoice::Dark, "Dark"),
-        ] {
-            let selected = view.settings.theme == choice;
-            if ui.selectable_label(selected, label).clicked() && !selected {
-                actions.push(Msg::SetTheme(choice));
-            }
-        }
-    });
-    ui.label(
-        "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
-    );
-    ui.label(format!(
-        "Drawing with: {} (IT can choose with HERO_RENDERER=glow or wgpu)",
-        view.renderer
-    ));
-
-    ui.add_space(12.0);
-    if ui.button(RichText::new("Done (Esc)").size(16.0)).clicked() {
-        actions.push(Msg::Close);
-    }
-    actions
 }
