@@ -12,7 +12,6 @@ use egui::{Align, Layout, RichText, TextStyle, TextWrapMode, Ui, WidgetText, vec
 pub enum Cell<'a> {
     Header(&'a str),
     Text(&'a str),
-    Mono(&'a str),
     /// A button with its hover text; a click is reported as the row's index.
     Button(String, &'a str),
     Empty,
@@ -23,7 +22,6 @@ impl Cell<'_> {
         match self {
             Cell::Header(text) => Some(RichText::new(*text).strong()),
             Cell::Text(text) => Some(RichText::new(*text)),
-            Cell::Mono(text) => Some(RichText::new(*text).monospace()),
             Cell::Button(text, _) => Some(RichText::new(text)),
             Cell::Empty => None,
         }

@@ -314,8 +314,8 @@ pub fn demo_patients(ui: &mut egui::Ui) -> Option<Msg> {
                 .iter()
                 .map(|patient| {
                     vec![
-                        Cell::Mono(patient.nhs_number),
-                        Cell::Mono(patient.dob),
+                        Cell::Text(patient.nhs_number),
+                        Cell::Text(patient.dob),
                         Cell::Text(patient.what_happens),
                         Cell::Button(format!("Use {}", patient.nhs_number), FILL),
                     ]
@@ -343,8 +343,8 @@ pub fn demo_patients(ui: &mut egui::Ui) -> Option<Msg> {
                 .map(|(patient, name)| {
                     vec![
                         Cell::Text(name),
-                        Cell::Mono(patient.dob),
-                        Cell::Mono(patient.postcode),
+                        Cell::Text(patient.dob),
+                        Cell::Text(patient.postcode),
                         Cell::Text(patient.what_happens),
                         Cell::Button(format!("Use {name}"), FILL),
                     ]
