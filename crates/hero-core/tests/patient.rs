@@ -1146,3 +1146,63 @@ fn a_long_label_pasted_with_the_number_is_still_a_label() {
     let long = format!("{} 999 000 0018", "x".repeat(70));
     assert_eq!(nhs_err(&long), NhsNumberError::TooLong { digits: 10 });
 }
+
+// Found by cargo mutants (MUTANTS.md).
+
+#[test]
+fn ten_digit_errors_are_told_from_the_rest() {
+    // A column of these is still a column of NHS numbers (list sniffing relies on it).
+    for ten_digits in [
+        NhsNumberError::CheckDigitMismatch,
+        NhsNumberError::CheckDigitImpossible,
+        NhsNumberError::TestNumberOnLiveService,
+    ] {
+        assert!(ten_digits.is_ten_digits(), "{ten_digits:?}");
+    }
+    let in_a_range = NhsNumber::parse_for("010 101 0028", TestNumbers::Allowed).unwrap_err();
+    assert!(matches!(in_a_range, NhsNumberError::NotAnNhsNumber(_)), "{in_a_range:?}");
+    assert!(in_a_range.is_ten_digits());
+    for not_ten in [
+        NhsNumberError::Empty,
+        NhsNumberError::WrongLength(9),
+        NhsNumberError::TooLong { digits: 11 },
+        NhsNumberError::NationalInsuranceNumber,
+        NhsNumberError::InvalidCharacter("x".to_owned()),
+    ] {
+        assert!(!not_ten.is_ten_digits(), "{not_ten:?}");
+    }
+}
+
+#[test]
+fn a_sign_is_not_a_digit_in_a_date() {
+    let today = date(2026, 11, 26);
+    for typed in ["+1/02/1992", "01/+2/1992", "01/02/+1992"] {
+        assert_eq!(
+            DateOfBirth::parse(typed, today),
+            Err(DateOfBirthError::Unrecognised),
+            "{typed}"
+        );
+    }
+}
+
+#[test]
+fn an_ordinal_is_only_taken_off_a_day() {
+    let today = date(2026, 11, 26);
+    assert!(DateOfBirth::parse("21st February 1992", today).is_ok());
+    // Not "12", which is what halving the text would leave.
+    assert!(DateOfBirth::parse("123rd February 1992", today).is_err());
+}
+
+#[test]
+fn a_date_may_use_all_of_the_64_characters_examined() {
+    let today = date(2026, 11, 26);
+    let at_limit = format!("1{}February 1992", " ".repeat(64 - "1February 1992".len()));
+    assert_eq!(at_limit.chars().count(), 64);
+    assert!(DateOfBirth::parse(&at_limit, today).is_ok(), "{at_limit:?}");
+    let over = format!("1 {}", &at_limit[1..]);
+    assert_eq!(over.chars().count(), 65);
+    assert_eq!(
+        DateOfBirth::parse(&over, today),
+        Err(DateOfBirthError::Unrecognised)
+    );
+}
