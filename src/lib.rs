@@ -3,8 +3,8 @@
 //! else is in `hero_core`, re-exported here under the same module names.
 
 pub use hero_core::{
-    api, batch, build_runtime, config, demographics, init_logging, install_redacting_panic_hook,
-    patient, sandbox, secrets, state, text, worker,
+    api, batch, build_runtime, config, demo, demographics, init_logging,
+    install_redacting_panic_hook, patient, sandbox, secrets, state, text, worker,
 };
 
 pub mod app;

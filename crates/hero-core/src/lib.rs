@@ -6,6 +6,7 @@
 pub mod api;
 pub mod batch;
 pub mod config;
+pub mod demo;
 pub mod demographics;
 pub mod files;
 pub mod patient;

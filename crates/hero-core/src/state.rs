@@ -14,7 +14,9 @@ use crate::patient::{
     DateOfBirth, DateOfBirthError, NhsNumber, NhsNumberError, PatientQuery, Trace,
 };
 use crate::text::is_blank;
-use crate::worker::RequestId;
+
+/// Which request a result belongs to: results for an earlier one are ignored.
+pub type RequestId = u64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {

@@ -18,7 +18,7 @@ use crate::files::FilePicker;
 use crate::patient::{PatientQuery, TestNumbers};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 
-pub type RequestId = u64;
+pub use crate::state::RequestId;
 
 /// Called after every event, so the window repaints only when something arrived.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -100,11 +100,6 @@ impl Worker {
             running: Arc::default(),
         };
         (worker, receiver)
-    }
-
-    /// Replaces the waker (the app learns its egui context after the worker exists).
-    pub fn set_waker(&mut self, waker: Waker) {
-        self.waker = waker;
     }
 
     fn sender(&self) -> EventSender {

@@ -1160,7 +1160,10 @@ fn ten_digit_errors_are_told_from_the_rest() {
         assert!(ten_digits.is_ten_digits(), "{ten_digits:?}");
     }
     let in_a_range = NhsNumber::parse_for("010 101 0028", TestNumbers::Allowed).unwrap_err();
-    assert!(matches!(in_a_range, NhsNumberError::NotAnNhsNumber(_)), "{in_a_range:?}");
+    assert!(
+        matches!(in_a_range, NhsNumberError::NotAnNhsNumber(_)),
+        "{in_a_range:?}"
+    );
     assert!(in_a_range.is_ten_digits());
     for not_ten in [
         NhsNumberError::Empty,

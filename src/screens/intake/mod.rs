@@ -13,9 +13,8 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use super::{Effects, Notice, ToApp};
 use crate::api::{ApiError, Registration, RequestField};
 use crate::app::Desk;
-use crate::sandbox::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
-use crate::state::{Command, Intake, Phase};
-use crate::worker::RequestId;
+use crate::demo::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
+use crate::state::{Command, Intake, Phase, RequestId};
 use key_fix::KeyFix;
 use shift::ShiftEntry;
 
