@@ -437,6 +437,9 @@ fn only_the_demo_may_open_a_loopback_http_link() {
     assert!(!is_safe_login_url(demo_page, false));
     assert!(!is_safe_login_url("http://login.example.com/v", true));
     assert!(!is_safe_login_url("http://localhost.example.com/v", true));
+    // The demo server on IPv6's loopback counts too; another IPv6 host does not.
+    assert!(is_safe_login_url("http://[::1]:41234/verify/DEMO-1", true));
+    assert!(!is_safe_login_url("http://[2001:db8::1]/verify", true));
 }
 
 #[test]
