@@ -952,3 +952,20 @@ fn not_sent_for_an_earlier_request_changes_nothing() {
     intake.not_sent(id + 1, "anything");
     assert_eq!(intake.phase(), &Phase::Sending { id });
 }
+
+#[test]
+fn a_loopback_link_opens_only_for_a_request_sent_to_the_demo() {
+    let link = "http://127.0.0.1:41234/verify/DEMO-1";
+    for (environment, opens) in [(Environment::Demo, true), (Environment::Staging, false)] {
+        let mut intake = filled(NHS, DOB);
+        let Some(Command::Register { id, .. }) = intake.submit(environment, today()) else {
+            panic!("not sent on {environment:?}");
+        };
+        let command = intake.on_finished(id, verification(link));
+        assert_eq!(
+            command,
+            opens.then(|| Command::OpenUrl(link.to_owned())),
+            "{environment:?}"
+        );
+    }
+}
