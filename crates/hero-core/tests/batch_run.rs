@@ -399,3 +399,28 @@ mod pace {
         );
     }
 }
+
+#[test]
+fn reserved_slots_are_one_interval_apart_once_hero_has_set_the_pace() {
+    use hero_core::batch::run::Pace;
+    use std::time::Instant;
+    let start = Instant::now();
+    let mut pace = Pace::new(start);
+    for _ in 0..10 {
+        let _ = pace.reserve(start);
+        pace.on_success();
+    }
+    // Ten through in the first second, then a 429 asking for one more: 2 s for ten.
+    let (_, epoch) = pace.reserve(start);
+    let one_second = Duration::from_secs(1);
+    pace.on_rate_limited(one_second, start + one_second, epoch);
+    assert_eq!(pace.interval(), Duration::from_millis(200));
+    let (first, _) = pace.reserve(start + one_second);
+    let (second, _) = pace.reserve(start + one_second);
+    assert_eq!(
+        first,
+        start + 2 * one_second,
+        "not before the wait Hero asked for"
+    );
+    assert_eq!(second - first, pace.interval());
+}
