@@ -969,3 +969,24 @@ fn a_loopback_link_opens_only_for_a_request_sent_to_the_demo() {
         );
     }
 }
+
+#[test]
+fn debug_output_says_what_is_going_on_without_the_patient() {
+    let (intake, id) = sending();
+    let shown = format!("{intake:?}");
+    assert!(shown.contains("nhs_text_chars: 12"), "{shown}");
+    assert!(
+        shown.contains(&format!("Sending {{ id: {id} }}")),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("999 000") && !shown.contains("1992"),
+        "{shown}"
+    );
+    let command = format!("{:?}", Command::CopyText("DEMO-615535".to_owned()));
+    assert_eq!(command, "CopyText(***)");
+    assert_eq!(
+        format!("{:?}", Command::Cancel { id: 7 }),
+        "Cancel { id: 7 }"
+    );
+}
