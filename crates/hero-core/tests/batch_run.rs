@@ -424,3 +424,62 @@ fn reserved_slots_are_one_interval_apart_once_hero_has_set_the_pace() {
     );
     assert_eq!(second - first, pace.interval());
 }
+
+/// A pace set by one 429 after `successes` got through in the first second.
+fn pace_after(successes: u32) -> (hero_core::batch::run::Pace, std::time::Instant) {
+    let start = std::time::Instant::now();
+    let mut pace = hero_core::batch::run::Pace::new(start);
+    for _ in 0..successes {
+        let _ = pace.reserve(start);
+        pace.on_success();
+    }
+    let (_, epoch) = pace.reserve(start);
+    pace.on_rate_limited(
+        Duration::from_secs(1),
+        start + Duration::from_secs(1),
+        epoch,
+    );
+    (pace, start)
+}
+
+#[test]
+fn an_unsettled_pace_speeds_up_after_twenty_clean_sends_and_no_sooner() {
+    // Five in 2 s: 400 ms each, not settled (fewer than twenty in the cycle).
+    let (mut pace, start) = pace_after(5);
+    let set = pace.interval();
+    assert_eq!(set, Duration::from_millis(400));
+    let (_, before_speed_up) = pace.reserve(start);
+    for _ in 0..19 {
+        pace.on_success();
+    }
+    assert_eq!(pace.interval(), set, "not before twenty");
+    pace.on_success();
+    let faster = pace.interval();
+    assert_eq!(faster, set.mul_f64(0.9));
+    // A 429 for a request sent at the old pace says nothing about the new one.
+    pace.on_rate_limited(
+        Duration::from_secs(1),
+        start + Duration::from_secs(3),
+        before_speed_up,
+    );
+    assert_eq!(pace.interval(), faster);
+}
+
+#[test]
+fn a_429_with_nothing_through_slows_the_pace_down() {
+    let start = std::time::Instant::now();
+    let mut pace = hero_core::batch::run::Pace::new(start);
+    let (_, epoch) = pace.reserve(start);
+    // Nothing sent successfully, and no time passed: slow down, don't divide by zero.
+    pace.on_rate_limited(Duration::ZERO, start, epoch);
+    assert_eq!(pace.interval(), Duration::from_millis(100));
+    let (_, epoch) = pace.reserve(start);
+    pace.on_rate_limited(Duration::from_secs(1), start, epoch);
+    assert_eq!(pace.interval(), Duration::from_millis(150));
+    // One through, but at once and with no wait asked: still no pace to learn from.
+    let mut pace = hero_core::batch::run::Pace::new(start);
+    let (_, epoch) = pace.reserve(start);
+    pace.on_success();
+    pace.on_rate_limited(Duration::ZERO, start, epoch);
+    assert_eq!(pace.interval(), Duration::from_millis(100));
+}
