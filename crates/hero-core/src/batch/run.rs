@@ -247,7 +247,7 @@ pub async fn run_batch(
                 on_update(BatchUpdate::Progress(progress(
                     done,
                     total,
-                    started,
+                    started.elapsed(),
                     rate_limited,
                     shared.pace().interval(),
                 )));
@@ -285,14 +285,14 @@ pub async fn run_batch(
     }
 }
 
+/// The progress `elapsed` after the start: the rate so far and, from it, the time left.
 fn progress(
     done: usize,
     total: usize,
-    started: Instant,
+    elapsed: Duration,
     rate_limited: u32,
     interval: Duration,
 ) -> BatchProgress {
-    let elapsed = started.elapsed();
     let per_second = if elapsed.as_secs_f64() > 0.0 {
         done as f64 / elapsed.as_secs_f64()
     } else {
@@ -391,4 +391,31 @@ pub fn result_rows(
             _ => ResultRow::unsent(row),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_gives_the_rate_so_far_and_the_time_left_at_it() {
+        let p = progress(
+            10,
+            40,
+            Duration::from_secs(5),
+            2,
+            Duration::from_millis(300),
+        );
+        assert!((p.per_second - 2.0).abs() < 1e-9, "{}", p.per_second);
+        assert_eq!(p.time_left, Some(Duration::from_secs(15)));
+        assert_eq!((p.done, p.total, p.rate_limited), (10, 40, 2));
+        assert_eq!(p.interval, Duration::from_millis(300));
+        // Nothing done yet, or no time gone: no rate, so no guess at the time left.
+        let none_yet = progress(0, 40, Duration::from_secs(5), 0, Duration::ZERO);
+        assert_eq!((none_yet.per_second, none_yet.time_left), (0.0, None));
+        let at_once = progress(3, 40, Duration::ZERO, 0, Duration::ZERO);
+        assert_eq!((at_once.per_second, at_once.time_left), (0.0, None));
+        let done = progress(40, 40, Duration::from_secs(8), 0, Duration::ZERO);
+        assert_eq!(done.time_left, Some(Duration::ZERO));
+    }
 }
