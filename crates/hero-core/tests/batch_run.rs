@@ -483,3 +483,20 @@ fn a_429_with_nothing_through_slows_the_pace_down() {
     pace.on_rate_limited(Duration::ZERO, start, epoch);
     assert_eq!(pace.interval(), Duration::from_millis(100));
 }
+
+#[test]
+fn a_row_hero_refused_is_reported_as_failed_with_what_to_do() {
+    let list = read_list(
+        b"NHS number,Date of birth\n9990000018,01/02/1992\n9990000026,14/07/1985\n",
+        jiff::civil::date(2026, 11, 26),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
+    let results = HashMap::from([(2, Err(ApiError::NotFound))]);
+    let rows = result_rows(&list, &results);
+    assert_eq!(rows[0].outcome, hero_core::batch::ResultOutcome::Failed);
+    assert_eq!(rows[0].cause, ApiError::NotFound.cause());
+    assert!(rows[0].fix.contains("Confirm the NHS number"), "{}", rows[0].fix);
+    // The row with no result was never sent.
+    assert_eq!(rows[1].outcome, hero_core::batch::ResultOutcome::NotSent);
+}
