@@ -496,7 +496,11 @@ fn a_row_hero_refused_is_reported_as_failed_with_what_to_do() {
     let rows = result_rows(&list, &results);
     assert_eq!(rows[0].outcome, hero_core::batch::ResultOutcome::Failed);
     assert_eq!(rows[0].cause, ApiError::NotFound.cause());
-    assert!(rows[0].fix.contains("Confirm the NHS number"), "{}", rows[0].fix);
+    assert!(
+        rows[0].fix.contains("Confirm the NHS number"),
+        "{}",
+        rows[0].fix
+    );
     // The row with no result was never sent.
     assert_eq!(rows[1].outcome, hero_core::batch::ResultOutcome::NotSent);
 }

@@ -1179,7 +1179,13 @@ fn ten_digit_errors_are_told_from_the_rest() {
 #[test]
 fn a_sign_is_not_a_digit_in_a_date() {
     let today = date(2026, 11, 26);
-    for typed in ["+1/02/1992", "01/+2/1992", "01/02/+1992"] {
+    for typed in [
+        "+1/02/1992",
+        "01/+2/1992",
+        "01/02/+1992",
+        "+1 February 1992",
+        "1 February +1992",
+    ] {
         assert_eq!(
             DateOfBirth::parse(typed, today),
             Err(DateOfBirthError::Unrecognised),
