@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use egui_kittest::kittest::Queryable;
+use hero_core::testing::nhs_numbers_from;
 use hero_intake::app::Screen;
 use hero_intake::batch::{ResultOutcome, read_list};
 use hero_intake::patient::TestNumbers;
@@ -15,19 +16,7 @@ use hero_intake::sandbox::{self, DEMO_API_KEY, DEMO_PRACTICE_GROUP_ID, SandboxOp
 use hero_intake::screens::batch::BatchStage;
 
 fn numbers(count: usize) -> Vec<String> {
-    (0..)
-        .map(|i| format!("9992{i:05}"))
-        .filter_map(|nine| {
-            let d: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
-            let sum: u32 = d.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
-            match 11 - sum % 11 {
-                10 => None,
-                11 => Some(format!("{nine}0")),
-                c => Some(format!("{nine}{c}")),
-            }
-        })
-        .take(count)
-        .collect()
+    nhs_numbers_from(999_200_000).take(count).collect()
 }
 
 fn fixture_with_list(rows: usize, rate: f64) -> (Fixture, sandbox::RunningSandbox) {

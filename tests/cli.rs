@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
+use hero_core::testing::nhs_numbers_from;
 use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -493,21 +494,9 @@ fn the_console_binary_runs_the_same_commands() {
 
 // The `batch` command against the built-in sandbox with a rate limit.
 
-/// Valid NHS test numbers from the 999 range, in order.
+/// Valid NHS test numbers from the 999 range, in order, clear of the demo table (999 000 ...).
 fn test_numbers(count: usize) -> Vec<String> {
-    (0..)
-        .map(|i| format!("9991{i:05}")) // clear of the demo table (999 000 ...)
-        .filter_map(|nine| {
-            let digits: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
-            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
-            match 11 - sum % 11 {
-                10 => None,
-                11 => Some(format!("{nine}0")),
-                check => Some(format!("{nine}{check}")),
-            }
-        })
-        .take(count)
-        .collect()
+    nhs_numbers_from(999_100_000).take(count).collect()
 }
 
 fn csv_of(numbers: &[String]) -> Vec<u8> {

@@ -13,6 +13,8 @@ pub mod patient;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod text;
 pub mod worker;
 

@@ -9,6 +9,7 @@ use hero_core::batch::{
     RESULTS_HEADER, ResultOutcome, ResultRow, RowCheck, RowCounts, read_list, write_results,
 };
 use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
+use hero_core::testing::nhs_numbers_from;
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 
@@ -52,20 +53,7 @@ fn row(list: &BatchList, row_number: usize) -> &BatchRow {
 
 /// 999-range NHS numbers with correct Modulus 11 check digits, in order.
 fn test_nhs_numbers() -> impl Iterator<Item = String> {
-    (0u32..).filter_map(|n| {
-        let first_nine = format!("999{n:06}");
-        let sum: u32 = first_nine
-            .bytes()
-            .zip((2..=10).rev())
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => return None,
-            d => d,
-        };
-        Some(format!("{first_nine}{check}"))
-    })
+    nhs_numbers_from(999_000_000)
 }
 
 // ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 use hero_core::api::Registration;
 use hero_core::api::types::parse_success;
 use hero_core::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber, NhsNumberError, TestNumbers};
+use hero_core::testing::mod11_check_digit;
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
@@ -28,20 +29,10 @@ fn today() -> Date {
     date(2026, 11, 26)
 }
 
-/// Modulus 11 written out afresh (not the crate's code): weights 10 down to 2 on
-/// the first nine digits; 11 - (sum mod 11), where 11 means 0 and 10 is invalid.
+/// Modulus 11 written out afresh in `hero_core::testing`, not the crate's own code.
 fn mod11_ok(digits: &[u8]) -> bool {
     assert_eq!(digits.len(), 10);
-    let mut sum = 0u32;
-    for (i, d) in digits[..9].iter().enumerate() {
-        sum += u32::from(*d) * (10 - i as u32);
-    }
-    let check = match 11 - sum % 11 {
-        11 => 0,
-        10 => return false,
-        c => c,
-    };
-    check == u32::from(digits[9])
+    mod11_check_digit(&digits[..9]) == Some(digits[9])
 }
 
 /// The ranges that may be sent, from the NHS Data Dictionary's table: 400–499 and
@@ -78,17 +69,7 @@ fn nhs_like() -> impl Strategy<Value = String> {
 /// Nine random digits with their correct check digit, or None when it would be 10.
 fn valid_number() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(0u8..=9, 9).prop_filter_map("check digit would be 10", |mut d| {
-        let sum: u32 = d
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| u32::from(x) * (10 - i as u32))
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => return None,
-            c => c as u8,
-        };
-        d.push(check);
+        d.push(mod11_check_digit(&d)?);
         Some(d)
     })
 }
