@@ -6,33 +6,24 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hero_core::api::{ApiError, Connection, HeroClient, Registration, RetryPolicy, Timeouts};
 use hero_core::batch::read_list;
-use hero_core::batch::run::{BatchControl, BatchUpdate, result_rows, run_batch};
+use hero_core::batch::run::{
+    BatchControl, BatchUpdate, Clock, SystemClock, result_rows, run_batch, run_batch_with_clock,
+};
 use hero_core::config::BaseUrl;
 use hero_core::patient::TestNumbers;
 use hero_core::sandbox::{self, SandboxOptions};
 use hero_core::secrets::ApiKey;
+use hero_core::testing::nhs_numbers_from;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// Valid NHS test numbers from the 999 range, in order.
+/// Valid NHS test numbers from the 999 range, in order, clear of the demo table (999 000 ...).
 fn test_numbers(count: usize) -> Vec<String> {
-    (0..)
-        .map(|i| format!("9991{i:05}")) // clear of the demo table (999 000 ...)
-        .filter_map(|nine| {
-            let digits: Vec<u32> = nine.chars().map(|c| c.to_digit(10).unwrap()).collect();
-            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
-            match 11 - sum % 11 {
-                10 => None,
-                11 => Some(format!("{nine}0")),
-                check => Some(format!("{nine}{check}")),
-            }
-        })
-        .take(count)
-        .collect()
+    nhs_numbers_from(999_100_000).take(count).collect()
 }
 
 fn csv_of(numbers: &[String]) -> Vec<u8> {
@@ -208,6 +199,14 @@ async fn one_row(
     server: &MockServer,
     policy: RetryPolicy,
 ) -> (Result<Registration, ApiError>, usize) {
+    one_row_with_clock(server, policy, SystemClock).await
+}
+
+async fn one_row_with_clock(
+    server: &MockServer,
+    policy: RetryPolicy,
+    clock: impl Clock,
+) -> (Result<Registration, ApiError>, usize) {
     let client = HeroClient::with_options(
         Connection {
             base_url: BaseUrl::parse(&server.uri()).unwrap(),
@@ -232,7 +231,8 @@ async fn one_row(
     .unwrap();
     let results = Arc::new(Mutex::new(Vec::new()));
     let sink = results.clone();
-    let summary = run_batch(
+    let summary = run_batch_with_clock(
+        clock,
         client,
         list.valid_queries(),
         BatchControl::default(),
@@ -316,6 +316,63 @@ async fn a_retry_after_wins_over_the_backoff_and_one_over_max_wait_is_not_waited
         }
     );
     assert_eq!(requests, 1);
+}
+
+/// A clock that jumps to each wake-up at once: the run's waits take no time, and
+/// `waited` says how long they would have taken.
+#[derive(Clone)]
+struct JumpingClock {
+    start: Instant,
+    waited: Arc<Mutex<Duration>>,
+}
+
+impl JumpingClock {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            waited: Arc::default(),
+        }
+    }
+
+    fn waited(&self) -> Duration {
+        *self.waited.lock().unwrap()
+    }
+}
+
+impl Clock for JumpingClock {
+    fn now(&self) -> Instant {
+        self.start + self.waited()
+    }
+
+    async fn sleep_until(&self, at: Instant) {
+        {
+            let mut waited = self.waited.lock().unwrap();
+            *waited = (*waited).max(at.saturating_duration_since(self.start));
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn a_row_still_rate_limited_after_twenty_tries_is_given_up_and_says_so() {
+    // Hero answers 429 every time, asking for a minute each time (twenty minutes of waits
+    // on a real clock).
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/patients/register_pds"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "60"))
+        .mount(&server)
+        .await;
+    let clock = JumpingClock::new();
+    let (result, requests) = one_row_with_clock(&server, RetryPolicy::none(), clock.clone()).await;
+    assert_eq!(result.unwrap_err(), ApiError::RateLimited { attempts: 20 });
+    assert_eq!(requests, 20);
+    // Each minute Hero asked for was waited out before the next try.
+    assert!(
+        clock.waited() >= Duration::from_secs(19 * 60),
+        "{:?}",
+        clock.waited()
+    );
 }
 
 mod pace {

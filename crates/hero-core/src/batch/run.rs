@@ -2,6 +2,7 @@
 //! rate Hero allows from its 429 answers, with pause, resume and cancel. Transient
 //! faults are retried by the client's [`RetryPolicy`](crate::api::RetryPolicy).
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -64,6 +65,26 @@ impl BatchControl {
 
     pub fn state(&self) -> RunState {
         *self.0.borrow()
+    }
+}
+
+/// Where a run's time comes from: the real clock, or in tests one that jumps to each
+/// wake-up at once, so that Hero's waits (twenty 429s take minutes) are not waited out.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Instant;
+    fn sleep_until(&self, at: Instant) -> impl Future<Output = ()> + Send;
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn sleep_until(&self, at: Instant) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep_until(at.into())
     }
 }
 
@@ -207,8 +228,20 @@ pub async fn run_batch(
     control: BatchControl,
     on_update: impl Fn(BatchUpdate) + Send + Sync + 'static,
 ) -> BatchSummary {
+    run_batch_with_clock(SystemClock, client, rows, control, on_update).await
+}
+
+/// [`run_batch`] with its time from `clock`.
+pub async fn run_batch_with_clock(
+    clock: impl Clock,
+    client: HeroClient,
+    rows: Vec<(usize, PatientQuery)>,
+    control: BatchControl,
+    on_update: impl Fn(BatchUpdate) + Send + Sync + 'static,
+) -> BatchSummary {
+    let clock = Arc::new(clock);
     let total = rows.len();
-    let started = Instant::now();
+    let started = clock.now();
     let shared = Arc::new(Shared {
         pace: Mutex::new(Pace::new(started)),
         progress: Mutex::new((0, 0)),
@@ -218,7 +251,8 @@ pub async fn run_batch(
 
     let mut workers = JoinSet::new();
     for _ in 0..CONCURRENCY.min(total.max(1)) {
-        let (client, shared, on_update, queue) = (
+        let (clock, client, shared, on_update, queue) = (
+            clock.clone(),
             client.clone(),
             shared.clone(),
             on_update.clone(),
@@ -234,7 +268,8 @@ pub async fn run_batch(
                 let Some((row_number, query)) = next else {
                     return;
                 };
-                let Some(result) = send_row(&client, &query, &shared, &mut state).await else {
+                let Some(result) = send_row(&*clock, &client, &query, &shared, &mut state).await
+                else {
                     return;
                 };
                 let (done, rate_limited) = {
@@ -247,7 +282,7 @@ pub async fn run_batch(
                 on_update(BatchUpdate::Progress(progress(
                     done,
                     total,
-                    started.elapsed(),
+                    clock.now().saturating_duration_since(started),
                     rate_limited,
                     shared.pace().interval(),
                 )));
@@ -279,7 +314,7 @@ pub async fn run_batch(
     BatchSummary {
         done,
         total,
-        elapsed: started.elapsed(),
+        elapsed: clock.now().saturating_duration_since(started),
         rate_limited: rate_limited.max(shared.pace().rate_limited()),
         cancelled: control.state() == RunState::Cancelled,
     }
@@ -322,6 +357,7 @@ async fn wait_while_paused(state: &mut watch::Receiver<RunState>) -> bool {
 /// One row to its final result, through 429s (at the shared pace) and transient faults
 /// (by the client's retry policy, as a single registration). None when cancelled.
 async fn send_row(
+    clock: &impl Clock,
     client: &HeroClient,
     query: &PatientQuery,
     shared: &Shared,
@@ -332,8 +368,8 @@ async fn send_row(
     let mut attempts = 0;
     let mut rate_limited_tries = 0;
     loop {
-        let (at, epoch) = shared.pace().reserve(Instant::now());
-        tokio::time::sleep_until(at.into()).await;
+        let (at, epoch) = shared.pace().reserve(clock.now());
+        clock.sleep_until(at).await;
         if !wait_while_paused(state).await {
             return None;
         }
@@ -348,7 +384,7 @@ async fn send_row(
                     rate_limited_tries += 1;
                     shared.pace().on_rate_limited(
                         asked.unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
-                        Instant::now(),
+                        clock.now(),
                         epoch,
                     );
                     if rate_limited_tries >= MAX_RATE_LIMITED_TRIES {
@@ -360,7 +396,9 @@ async fn send_row(
                 // Hero's Retry-After wins over the backoff; a wait over max_wait is not
                 // waited out, as for a single registration.
                 Retry::Transient(asked) => match backoff.next().map(|d| asked.unwrap_or(d)) {
-                    Some(delay) if delay <= policy.max_wait => tokio::time::sleep(delay).await,
+                    Some(delay) if delay <= policy.max_wait => {
+                        clock.sleep_until(clock.now() + delay).await;
+                    }
                     _ => return Some(Err(with_attempts(failure.error, attempts))),
                 },
                 Retry::No => return Some(Err(failure.error)),
