@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
 use hero_core::testing::nhs_numbers_from;
-use hero_intake::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
+use hero_intake::config::env_vars::{
+    HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID, HERO_RENDERER,
+};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -482,11 +484,19 @@ fn the_console_binary_runs_the_same_commands() {
     let help = run(&["--help"]);
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("hero-intake-cli"));
-    // IT scripts it with these: --help names them.
-    for variable in [HERO_API_KEY, HERO_PRACTICE_GROUP_ID, HERO_BASE_URL] {
+    // IT scripts it with these: --help lists each on a line of its own, with what it is for.
+    for variable in [
+        HERO_API_KEY,
+        HERO_PRACTICE_GROUP_ID,
+        HERO_BASE_URL,
+        HERO_RENDERER,
+    ] {
+        let listed = help
+            .lines()
+            .find(|line| line.trim_start().starts_with(variable));
         assert!(
-            help.contains(variable),
-            "--help doesn't name {variable}: {help}"
+            listed.is_some_and(|line| line.len() > variable.len() + 10),
+            "--help doesn't list {variable}: {help}"
         );
     }
     rt.block_on(server.verify());
