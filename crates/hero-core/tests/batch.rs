@@ -581,6 +581,25 @@ fn debug_output_holds_no_patient_data() {
     ] {
         assert!(!debug.contains(secret), "Debug shows {secret}: {debug}");
     }
+    // ...but still says which row is which kind, for whoever reads a log.
+    let list = read_list(
+        b"NHS number,DOB\n9990000018,01/02/1992\n9990000018,01/02/1992\n123,01/02/1992\n",
+        today(),
+        TestNumbers::Allowed,
+    )
+    .unwrap();
+    let rows: Vec<String> = list.rows.iter().map(|row| format!("{row:?}")).collect();
+    assert!(
+        rows[0].starts_with("BatchRow { row_number: 2, outcome: Valid("),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[1..],
+        [
+            "BatchRow { row_number: 3, outcome: Duplicate { first_row: 2 }, .. }",
+            "BatchRow { row_number: 4, outcome: Invalid { reason: *** }, .. }",
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------
