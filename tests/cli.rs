@@ -529,6 +529,27 @@ async fn limited_sandbox(per_second: f64) -> hero_intake::sandbox::RunningSandbo
     .unwrap()
 }
 
+/// `hero-intake batch ARGS` against the sandbox, with settings in `config_home`.
+fn batch_command(
+    running: &hero_intake::sandbox::RunningSandbox,
+    config_home: &std::path::Path,
+    args: &[&str],
+) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hero-intake"))
+        .arg("batch")
+        .args(args)
+        .env(HERO_BASE_URL, running.base_url.as_str())
+        .env(HERO_API_KEY, hero_intake::sandbox::DEMO_API_KEY)
+        .env(
+            HERO_PRACTICE_GROUP_ID,
+            hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
+        )
+        .env("XDG_CONFIG_HOME", config_home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_batch_command_registers_a_list_and_writes_results() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -541,24 +562,16 @@ fn the_batch_command_registers_a_list_and_writes_results() {
     text.push_str(&format!("{},01/02/1990\n", numbers[0])); // duplicate
     std::fs::write(&list, text).unwrap();
     let out = dir.path().join("results.csv");
-    let run = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
+    let run = batch_command(
+        &running,
+        dir.path(),
+        &[
             list.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--json",
-        ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
-        .env(
-            "HERO_PRACTICE_GROUP_ID",
-            hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
-        )
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        ],
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("row 22: NHS number"), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
@@ -603,23 +616,11 @@ fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
     let mut bytes = b"Registrations report\nRun: 02-Dec-2026\n".to_vec();
     bytes.extend(csv_of(&test_numbers(3)));
     std::fs::write(&list, bytes).unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_hero-intake"))
-        .args([
-            "batch",
-            list.to_str().unwrap(),
-            "--environment",
-            "production",
-        ])
-        .env("HERO_BASE_URL", running.base_url.as_str())
-        .env("HERO_API_KEY", hero_intake::sandbox::DEMO_API_KEY)
-        .env(
-            "HERO_PRACTICE_GROUP_ID",
-            hero_intake::sandbox::DEMO_PRACTICE_GROUP_ID,
-        )
-        .env("XDG_CONFIG_HOME", dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let run = batch_command(
+        &running,
+        dir.path(),
+        &[list.to_str().unwrap(), "--environment", "production"],
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("Rows 1–2 skipped: a report title above the header row, not patients"),
