@@ -49,21 +49,22 @@ done
 
 # ---------------------------------------------------------------- build
 if ((BUILD)); then
-    # Separate invocations, the shipping binary last: built with an example or a
-    # bench, target/release/hero-intake gets the dev-dependencies' features too
-    # (regex, hyper, futures...) and is ~1 MB bigger than what `cargo build
-    # --release` and `cargo deb` ship.
+    # Separate invocations, the shipping binary last: built with a bench,
+    # target/release/hero-intake gets the dev-dependencies' features too (regex,
+    # hyper, futures...) and is ~1 MB bigger than what `cargo build --release` and
+    # `cargo deb` ship. crates/bare resolves the app's features, so after the app's
+    # release build it compiles only its own main.rs.
     if ((LATENCY)); then
         say "== building benches/request_latency (bench profile = release)"
         cargo bench --locked --bench request_latency --no-run
     fi
-    say "== building examples/bare, then hero-intake (release profile)"
-    cargo build --release --locked --example bare
+    say "== building hero-intake, then crates/bare (release profile)"
     cargo build --release --locked --bin hero-intake
+    cargo build --release --locked -p bare
 fi
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-[[ -x $TARGET/release/hero-intake && -x $TARGET/release/examples/bare ]] ||
-    die "no $TARGET/release/hero-intake or examples/bare: run without --no-build"
+[[ -x $TARGET/release/hero-intake && -x $TARGET/release/bare ]] ||
+    die "no $TARGET/release/hero-intake or bare: run without --no-build"
 
 # ---------------------------------------------------------------- helpers
 TMP=$(mktemp -d)
@@ -77,7 +78,7 @@ cleanup() {
 trap cleanup EXIT
 # Copies: a later `cargo bench` (step 4) replaces target/release/hero-intake.
 mkdir "$TMP/bin"
-cp "$TARGET/release/hero-intake" "$TARGET/release/examples/bare" "$TMP/bin/"
+cp "$TARGET/release/hero-intake" "$TARGET/release/bare" "$TMP/bin/"
 HERO=$TMP/bin/hero-intake
 BARE=$TMP/bin/bare
 

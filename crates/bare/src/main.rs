@@ -2,7 +2,7 @@
 //! text field, built with the same eframe features and release profile as Hero
 //! Intake and opened at the same size, so the benchmark measures what the app adds.
 //!
-//! `cargo run --release --example bare`
+//! `cargo run --release -p bare`
 
 struct Bare {
     text: String,
