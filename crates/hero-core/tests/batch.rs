@@ -5,8 +5,9 @@
 
 use hero_core::api::types::{PatientId, Registration};
 use hero_core::batch::{
-    BatchList, BatchRow, DATE_OF_BIRTH_HEADERS, Delimiter, ListError, MAX_ROWS, NHS_NUMBER_HEADERS,
-    RESULTS_HEADER, ResultOutcome, ResultRow, RowCheck, RowCounts, read_list, write_results,
+    BatchList, BatchRow, DATE_OF_BIRTH_HEADERS, Delimiter, ListError, MAX_BYTES, MAX_ROWS,
+    NHS_NUMBER_HEADERS, RESULTS_HEADER, ResultOutcome, ResultRow, RowCheck, RowCounts, read_list,
+    write_results,
 };
 use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
 use hero_core::testing::nhs_numbers_from;
@@ -519,6 +520,13 @@ fn unusable_files_are_list_errors() {
         read_err(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
         ListError::Spreadsheet
     );
+    // Size is checked first: a spreadsheet of exactly the limit is still read as far as
+    // its signature; one byte more and it is too large.
+    let mut at_limit = b"PK\x03\x04".to_vec();
+    at_limit.resize(MAX_BYTES, 0);
+    assert_eq!(read_err(&at_limit), ListError::Spreadsheet);
+    at_limit.push(0);
+    assert_eq!(read_err(&at_limit), ListError::TooLarge);
 }
 
 #[test]
@@ -991,6 +999,8 @@ fn a_mixed_list_uses_each_rows_nhs_number_when_valid_otherwise_its_names() {
         ",,,23/04/1960,\n",                                 // neither
         "999 000 001,Robin,,23/04/1960,M1 1AE\n",           // neither usable
         ",Jo,Sampleton,12/08/1975,zz993vz\n",               // the same patient again
+        ",Robin,,23/04/1960,M1 1AE\n",                      // no number, names short
+        "999 000 0026,Sam,Demoperson,31/02/1992,LS1 4AP\n", // no such date
     ));
     assert_eq!(
         list.valid_queries(),
@@ -1016,11 +1026,15 @@ fn a_mixed_list_uses_each_rows_nhs_number_when_valid_otherwise_its_names() {
         "NHS number: NHS number must be 10 digits — 9 entered; and by name and postcode: Enter the patient's surname"
     );
     assert_eq!(row(&list, 8).outcome, RowCheck::Duplicate { first_row: 3 });
+    // No NHS number was typed, so only the names are mentioned.
+    assert_eq!(reason(row(&list, 9)), "Enter the patient's surname");
+    // A date that isn't one is shown as it was entered.
+    assert_eq!(row(&list, 10).date_of_birth, "31/02/1992");
     assert_eq!(
         list.counts(),
         RowCounts {
             valid: 3,
-            invalid: 3,
+            invalid: 5,
             duplicate: 1
         }
     );
