@@ -841,6 +841,21 @@ fn title_lines_above_the_header_are_skipped_and_reported_once() {
 }
 
 #[test]
+fn at_most_twenty_title_lines_are_skipped() {
+    let with_titles = |count: usize| {
+        let mut text: String = (1..=count).map(|n| format!("Report line {n}\n")).collect();
+        text.push_str("NHS number,Date of birth\n9990000018,01/02/1992\n");
+        read_list(text.as_bytes(), today(), TestNumbers::Allowed)
+    };
+    let twenty = with_titles(20).unwrap();
+    assert_eq!(twenty.title_rows, Some(1..=20));
+    assert_eq!(twenty.counts().valid, 1);
+    // More is not a title: the file is read from its first line, and says what it lacks.
+    let more = with_titles(21).map(|list| list.title_rows);
+    assert_eq!(more, Err(ListError::NoRecognisableColumns));
+}
+
+#[test]
 fn quoted_title_cells_and_another_delimiter_are_read_too() {
     // EMIS-style: the title lines are cells of their own; the list is semicolon-separated.
     let list = read(
