@@ -69,6 +69,9 @@ fn a_list_is_previewed_and_nothing_is_sent_before_confirming() {
     ));
     assert!(has_text(&harness, "Row 14"));
     harness.get_by_label("Register 12 patients");
+    // The line at the bottom names this screen's keys, not the form's.
+    assert!(has_text(&harness, "Esc: back to the form"));
+    assert!(!has_text(&harness, "Enter: register"));
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 0);
 }
@@ -83,6 +86,7 @@ fn a_list_runs_to_the_end_and_the_results_are_exported() {
         matches!(h.state().batch().unwrap().stage, BatchStage::Finished(_))
     });
     assert!(has_text(&harness, "Finished: 30 of 30 sent"));
+    assert!(has_text(&harness, "Ctrl+S: export the results"));
     assert_eq!(running.stats.registrations.load(Ordering::Relaxed), 30);
 
     // The filter shows only the problems: row 2 (sent) is on screen before, not after.
@@ -122,6 +126,7 @@ fn pause_holds_the_list_and_cancel_stops_it_with_every_row_accounted_for() {
             .progress
             .is_some_and(|p| p.done >= 5)
     });
+    assert!(has_text(&harness, "Esc: cancel the run"));
     harness.get_by_label("Pause").click();
     harness.step();
     harness.step();
@@ -274,6 +279,7 @@ fn settings_opened_over_a_running_list_go_back_to_it_and_keep_its_environment() 
     harness.step();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);
+    assert!(has_text(&harness, "Esc: close Settings"));
 
     // Its patients go where it started: switching now is refused, and says why.
     harness.get_by_label("Demo").click();

@@ -56,6 +56,7 @@ fn focus_starts_in_the_nhs_number_field() {
             .get_by_role_and_label(egui::Role::TextInput, "NHS number")
             .is_focused()
     );
+    assert!(has_text(&harness, "Enter: register · Esc: next patient"));
 }
 
 #[test]

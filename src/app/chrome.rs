@@ -13,9 +13,28 @@ const SETTINGS_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COM
 const IMPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 
-const HINTS: &str = "Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+O: import a list (or drop a CSV file here) · Ctrl+,: settings";
-
 impl HeroIntakeApp {
+    /// The keys that work on the screen shown, for the line at the bottom.
+    fn hints(&self) -> &'static str {
+        use crate::screens::batch::BatchStage;
+        match &self.shown {
+            Shown::Intake => {
+                "Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+O: import a list (or drop a CSV file here) · Ctrl+,: settings"
+            }
+            Shown::Batch(batch) => match batch.stage {
+                BatchStage::Preview => {
+                    "Ctrl+O: choose another file · Esc: back to the form · Ctrl+,: settings"
+                }
+                BatchStage::Running { .. } => "Esc: cancel the run · Ctrl+,: settings",
+                BatchStage::Finished(_) => {
+                    "Ctrl+S: export the results · Ctrl+O: import another list · Esc: back to the form · Ctrl+,: settings"
+                }
+            },
+            Shown::Settings { .. } => "Tab: next field · Esc: close Settings",
+            Shown::Welcome => "Ctrl+,: settings",
+        }
+    }
+
     pub(super) fn shortcuts(&self, input: &mut egui::InputState) -> Vec<Message> {
         let mut messages = Vec::new();
         if input.consume_shortcut(&SETTINGS_SHORTCUT) {
@@ -91,7 +110,7 @@ impl HeroIntakeApp {
             ui.add_space(4.0);
         });
         egui::Panel::bottom("hints").show(ui, |ui| {
-            ui.label(RichText::new(HINTS).small());
+            ui.label(RichText::new(self.hints()).small());
         });
         if matches!(self.shown, Shown::Intake) && self.intake.shift_shown() {
             egui::Panel::right("shift")
