@@ -62,11 +62,13 @@ fn test_nhs_numbers() -> impl Iterator<Item = String> {
 
 #[test]
 fn comma_semicolon_and_tab_are_sniffed() {
-    for (delimiter, sep) in [
-        (Delimiter::Comma, ","),
-        (Delimiter::Semicolon, ";"),
-        (Delimiter::Tab, "\t"),
+    for (delimiter, sep, name) in [
+        (Delimiter::Comma, ",", "comma"),
+        (Delimiter::Semicolon, ";", "semicolon"),
+        (Delimiter::Tab, "\t", "tab"),
     ] {
+        // The list screen says which it was read with.
+        assert_eq!(delimiter.name(), name);
         let text = format!(
             "NHS number{sep}Date of birth\n9990000018{sep}01/02/1992\n9990000026{sep}15/07/1985\n"
         );
@@ -546,6 +548,29 @@ fn binary_garbage_is_not_text() {
         read_err(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
         ListError::NotText
     );
+}
+
+#[test]
+fn a_few_stray_control_characters_are_left_to_the_row_checks() {
+    // A list with a Notes column; the first row's note holds `controls` control characters.
+    let list_of = |rows: usize, controls: usize| {
+        let mut text = String::from("NHS number,Date of birth,Notes\n");
+        for (i, nhs) in test_nhs_numbers().take(rows).enumerate() {
+            let note = if i == 0 {
+                "\u{1}".repeat(controls)
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("{nhs},01/02/1992,{note}\n"));
+        }
+        read_list(text.as_bytes(), today(), TestNumbers::Allowed)
+    };
+    // Two are always allowed, however short the file.
+    assert_eq!(list_of(1, 2).unwrap().counts().valid, 1);
+    // Three in a short file are over 1% of it: not text.
+    assert_eq!(list_of(1, 3).unwrap_err(), ListError::NotText);
+    // Three in a file of ~600 characters are under 1%: read as a list.
+    assert_eq!(list_of(20, 3).unwrap().counts().valid, 20);
 }
 
 #[test]
