@@ -69,6 +69,9 @@ fn comma_semicolon_and_tab_are_sniffed() {
     ] {
         // The list screen says which it was read with.
         assert_eq!(delimiter.name(), name);
+        // Without a header, the first line that has a delimiter decides.
+        let untitled = format!("Patients\n9990000018{sep}01/02/1992\n9990000026{sep}15/07/1985\n");
+        assert_eq!(read(&untitled).delimiter, delimiter, "{untitled:?}");
         let text = format!(
             "NHS number{sep}Date of birth\n9990000018{sep}01/02/1992\n9990000026{sep}15/07/1985\n"
         );
@@ -867,13 +870,17 @@ fn title_lines_above_the_header_are_skipped_and_reported_once() {
 
 #[test]
 fn at_most_twenty_title_lines_are_skipped() {
+    // Commas in the titles; the list itself is semicolon-separated.
     let with_titles = |count: usize| {
-        let mut text: String = (1..=count).map(|n| format!("Report line {n}\n")).collect();
-        text.push_str("NHS number,Date of birth\n9990000018,01/02/1992\n");
+        let mut text: String = (1..=count)
+            .map(|n| format!("Report line {n}, Leeds\n"))
+            .collect();
+        text.push_str("NHS number;Date of birth\n9990000018;01/02/1992\n");
         read_list(text.as_bytes(), today(), TestNumbers::Allowed)
     };
     let twenty = with_titles(20).unwrap();
     assert_eq!(twenty.title_rows, Some(1..=20));
+    assert_eq!(twenty.delimiter, Delimiter::Semicolon);
     assert_eq!(twenty.counts().valid, 1);
     // More is not a title: the file is read from its first line, and says what it lacks.
     let more = with_titles(21).map(|list| list.title_rows);
