@@ -94,6 +94,10 @@ fn delimiter_inside_quotes_does_not_count() {
     let list = read("\"Name, with, commas\";NHS;DOB\nA;9990000018;01/02/1992\n");
     assert_eq!(list.delimiter, Delimiter::Semicolon);
     assert_eq!(list.counts().valid, 1);
+    // Three semicolons inside quotes, two commas outside.
+    let list = read("NHS,DOB,\"Notes; a; b; c\"\n9990000018,01/02/1992,\"x; y\"\n");
+    assert_eq!(list.delimiter, Delimiter::Comma);
+    assert_eq!(list.counts().valid, 1);
 }
 
 #[test]
