@@ -469,6 +469,33 @@ fn a_stray_quote_mid_file_does_not_swallow_the_rest() {
 }
 
 #[test]
+fn reading_starts_again_on_the_line_after_the_stray_quote() {
+    // The stray quote's row starts with a closed two-line note and holds quoted quotes;
+    // with either line end the next patient is read from the line after it (row 3, as
+    // Excel shows a cell of two lines as one row).
+    for line_end in ["\n", "\r\n"] {
+        let text = [
+            "Note,NHS,DOB,Name",
+            "\"seen by\nreception\",9990000018,01/02/1992,\"says \"\"Sam\"\" and never closes",
+            "Fine,9990000026,15/07/1985,Jo",
+            "",
+        ]
+        .join(line_end);
+        let list = read(&text);
+        assert!(
+            reason(row(&list, 2)).contains("never closed"),
+            "{line_end:?}"
+        );
+        assert_eq!(
+            list.valid_queries(),
+            vec![(3, query("9990000026", "15/07/1985"))],
+            "{line_end:?}"
+        );
+        assert_eq!(list.rows.len(), 2, "{line_end:?}");
+    }
+}
+
+#[test]
 fn a_thousand_generated_rows_all_valid_in_order() {
     let numbers: Vec<String> = test_nhs_numbers().take(1000).collect();
     let mut text = String::from("NHS number,Date of birth\r\n");
