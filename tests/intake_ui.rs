@@ -128,6 +128,20 @@ fn verification_opens_the_https_link() {
     harness.step();
     harness.step();
     assert_eq!(fixture.opener.opened().len(), 2);
+
+    // No browser on this computer: it says so, and the link stays there to copy.
+    fixture
+        .opener
+        .no_browser
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    harness.get_by_label("Open again (Ctrl+L)").click();
+    harness.step();
+    harness.step();
+    assert!(has_text(
+        &harness,
+        "The browser couldn't be opened: no web browser could be started on this computer. Copy the link instead."
+    ));
+    assert!(has_value(&harness, url));
 }
 
 #[test]

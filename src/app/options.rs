@@ -8,20 +8,21 @@ use tokio::runtime::Handle;
 use crate::api::{RetryPolicy, Timeouts};
 use crate::config::{Overrides, SettingsFile};
 use crate::secrets::KeyStore;
+use crate::state::NoBrowser;
 
 /// Opens a link in the browser; injected so tests never start one.
 pub trait UrlOpener: Send + Sync {
-    fn open(&self, url: &str) -> Result<(), String>;
+    fn open(&self, url: &str) -> Result<(), NoBrowser>;
 }
 
 #[derive(Debug, Default)]
 pub struct SystemBrowser;
 
 impl UrlOpener for SystemBrowser {
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> Result<(), NoBrowser> {
         open::that_detached(url).map_err(|e| {
             tracing::warn!(kind = ?e.kind(), "could not start a browser");
-            "no web browser could be started on this computer".to_owned()
+            NoBrowser
         })
     }
 }

@@ -14,10 +14,12 @@ use hero_intake::secrets::{ApiKey, KeyStore, MemoryKeyStore};
 pub const TEST_KEY: &str = "test-key-0123456789";
 pub const TEST_GROUP: &str = "pg-test-1";
 
-/// Records what would have been opened (tests).
+/// Records what would have been opened (tests); with `no_browser` set, as on a
+/// computer where none can be started, it records the attempt and fails.
 #[derive(Debug, Default)]
 pub struct RecordingOpener {
     opened: Mutex<Vec<String>>,
+    pub no_browser: std::sync::atomic::AtomicBool,
 }
 
 impl RecordingOpener {
@@ -30,11 +32,14 @@ impl RecordingOpener {
 }
 
 impl UrlOpener for RecordingOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> Result<(), hero_intake::state::NoBrowser> {
         self.opened
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(url.to_owned());
+        if self.no_browser.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(hero_intake::state::NoBrowser);
+        }
         Ok(())
     }
 }

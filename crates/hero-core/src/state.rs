@@ -15,6 +15,11 @@ use crate::patient::{
 };
 use crate::text::is_blank;
 
+/// A link couldn't be opened: no web browser could be started on this computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no web browser could be started on this computer")]
+pub struct NoBrowser;
+
 /// Which request a result belongs to: results for an earlier one are ignored.
 pub type RequestId = u64;
 
@@ -43,7 +48,7 @@ pub enum Phase {
         /// Whether the link is https, and so may be opened.
         safe_to_open: bool,
         /// The result of the last attempt to open it.
-        opened: Option<Result<(), String>>,
+        opened: Option<Result<(), NoBrowser>>,
     },
     Failed {
         error: ApiError,
@@ -368,7 +373,7 @@ impl Intake {
         self.sent.as_ref()
     }
 
-    pub fn record_opened(&mut self, result: Result<(), String>) {
+    pub fn record_opened(&mut self, result: Result<(), NoBrowser>) {
         if let Phase::VerificationRequired { opened, .. } = &mut self.phase {
             *opened = Some(result);
         }

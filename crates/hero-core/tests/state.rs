@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use hero_core::api::{ApiError, PatientId, Progress, Registration, RequestField, WaitReason};
 use hero_core::config::Environment;
 use hero_core::patient::{DateOfBirth, NhsNumber, NhsNumberError, PatientQuery, Trace};
-use hero_core::state::{Command, Intake, Phase, is_safe_login_url};
+use hero_core::state::{Command, Intake, NoBrowser, Phase, is_safe_login_url};
 use jiff::civil::{Date, date};
 
 const ENV: Environment = Environment::Staging;
@@ -457,11 +457,11 @@ fn safe_login_url_table() {
 fn record_opened_is_kept_for_verification_only() {
     let (mut intake, id) = sending();
     let _ = intake.on_finished(id, verification("https://login.example.com/v"));
-    intake.record_opened(Err("no browser".to_owned()));
+    intake.record_opened(Err(NoBrowser));
     let Phase::VerificationRequired { opened, .. } = intake.phase() else {
         panic!();
     };
-    assert_eq!(opened, &Some(Err("no browser".to_owned())));
+    assert_eq!(opened, &Some(Err(NoBrowser)));
     intake.record_opened(Ok(()));
     let Phase::VerificationRequired { opened, .. } = intake.phase() else {
         panic!();

@@ -148,7 +148,7 @@ struct Verification<'a> {
     message: &'a str,
     login_url: &'a str,
     safe_to_open: bool,
-    opened: Option<&'a Result<(), String>>,
+    opened: Option<&'a Result<(), crate::state::NoBrowser>>,
 }
 
 fn verification(
