@@ -375,6 +375,24 @@ async fn a_row_still_rate_limited_after_twenty_tries_is_given_up_and_says_so() {
     );
 }
 
+#[tokio::test]
+async fn a_transient_fault_is_retried_only_after_the_wait_hero_asked_for() {
+    // A 503 asking for 90 s (under the policy's two-minute max_wait), then 200.
+    let server = server_failing_first(1, Some("90")).await;
+    let clock = JumpingClock::new();
+    let (result, requests) = one_row_with_clock(&server, quick_retries(3), clock.clone()).await;
+    assert!(
+        matches!(result, Ok(Registration::Registered { .. })),
+        "{result:?}"
+    );
+    assert_eq!(requests, 2);
+    assert!(
+        clock.waited() >= Duration::from_secs(90),
+        "{:?}",
+        clock.waited()
+    );
+}
+
 mod pace {
     use std::time::{Duration, Instant};
 
