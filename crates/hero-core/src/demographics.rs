@@ -439,6 +439,35 @@ mod tests {
     }
 
     #[test]
+    fn the_postcode_length_limit_counts_the_spaces_typed() {
+        // 16 characters as typed is the most examined; one more is refused before parsing.
+        assert_eq!(
+            postcode(&format!("LS1{}4AP", " ".repeat(10))).as_deref(),
+            Ok("LS1 4AP")
+        );
+        assert_eq!(
+            postcode(&format!("LS1{}4AP", " ".repeat(11))),
+            Err(PostcodeError::TooLong)
+        );
+    }
+
+    #[test]
+    fn demographics_are_masked_to_initials_and_the_outward_code() {
+        let today = crate::patient::today();
+        let d = Demographics {
+            forename: PersonName::parse("Testy", NamePart::Forename).unwrap(),
+            surname: PersonName::parse("McTestface", NamePart::Surname).unwrap(),
+            dob: DateOfBirth::parse("01/02/1990", today).unwrap(),
+            postcode: Postcode::parse("ls14ap").unwrap(),
+        };
+        assert_eq!(d.masked(), "T. M. LS1 ***");
+        let debug = format!("{d:?}");
+        for secret in ["Testy", "McTestface", "4AP", "1990"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+    }
+
+    #[test]
     fn postcodes_are_masked_to_the_outward_code() {
         let p = Postcode::parse("ls14ap").unwrap();
         assert_eq!(format!("{p:?}"), "Postcode(LS1 ***)");
@@ -475,7 +504,8 @@ mod tests {
         }
 
         #[test]
-        fn valid_names_change_only_by_normalisation(words in prop::collection::vec("[\\p{L}][\\p{L}'-]{0,6}", 1..4), pad in 0usize..3) {
+        // U+02BC is a letter to Unicode but an apostrophe here (sent as '), so it's left out.
+        fn valid_names_change_only_by_normalisation(words in prop::collection::vec("[\\p{L}&&[^\\x{02BC}]][\\p{L}'\\-&&[^\\x{02BC}]]{0,6}", 1..4), pad in 0usize..3) {
             let want = words.join(" ");
             prop_assume!(want.chars().count() <= MAX_NAME_CHARS);
             let typed = format!("{}{}{}", " ".repeat(pad), words.join(&" ".repeat(pad + 1)), " ".repeat(pad));
