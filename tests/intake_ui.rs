@@ -276,6 +276,7 @@ fn with_no_key_the_app_offers_the_demo_or_settings() {
     let mut harness = fixture.harness();
     settle(&mut harness, |h| h.state().screen() == Screen::Welcome);
     assert!(harness.query_by_label("Try the demo (Enter)").is_some());
+    assert!(has_text(&harness, "Enter: try the demo · Ctrl+,: settings"));
     harness.get_by_label("Enter your API key (Ctrl+,)").click();
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);
     assert!(has_text(&harness, "STAGING"));

@@ -31,7 +31,10 @@ impl HeroIntakeApp {
                 }
             },
             Shown::Settings { .. } => "Tab: next field · Esc: close Settings",
-            Shown::Welcome => "Ctrl+,: settings",
+            Shown::Welcome if self.desk.resolved().locked_by.is_some() => {
+                "Enter: enter your API key · Ctrl+,: settings"
+            }
+            Shown::Welcome => "Enter: try the demo · Ctrl+,: settings",
         }
     }
 
