@@ -3,7 +3,7 @@
 //! else is in `hero_core`, re-exported here under the same module names.
 
 pub use hero_core::{
-    api, batch, build_runtime, config, demo, demographics, init_logging,
+    api, batch, build_runtime, config, demo, demographics, held, init_logging,
     install_redacting_panic_hook, patient, sandbox, secrets, state, text, worker,
 };
 

@@ -180,7 +180,6 @@ fn each_error_shows_its_cause_and_fix() {
         ),
         (403, "not allowed to register patients", "practice group ID"),
         (404, "No patient was found", "Confirm the NHS number"),
-        (500, "problem on its side", "contact Hero support"),
     ];
     for (status, cause, fix) in cases {
         let fixture = Fixture::new();
@@ -350,25 +349,37 @@ fn a_rate_limit_wait_shows_a_countdown_and_cancels_at_once() {
     fixture.runtime.block_on(server.verify());
 }
 
+/// A 5xx after the retries, or a rate limit that outlasts them: Hero answered, so the
+/// patient is kept to send later and the form is free for the next one.
 #[test]
-fn after_the_last_retry_the_message_says_nothing_was_registered() {
-    let fixture = Fixture::new();
-    let server = start_server(&fixture);
-    fixture.custom_server(&server.uri());
-    mount(
-        &fixture,
-        &server,
-        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
-        4,
-    );
-    let mut harness = fixture.harness();
-    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
-    settle(&mut harness, |h| {
-        matches!(h.state().intake().phase(), Phase::Failed { .. })
-    });
-    assert!(has_text(&harness, "after 4 attempts"));
-    assert!(has_text(&harness, "nothing was registered"));
-    fixture.runtime.block_on(server.verify());
+fn hero_down_or_busy_after_the_last_retry_keeps_the_patient() {
+    let cases = [
+        (
+            ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+            4,
+            "Hero is busy: *** *** 0018 is kept and will be sent when Hero is back",
+        ),
+        (
+            ResponseTemplate::new(500),
+            1,
+            "Hero has a problem on its side: *** *** 0018 is kept and will be sent when Hero is back",
+        ),
+    ];
+    for (response, attempts, notice) in cases {
+        let fixture = Fixture::new();
+        let server = start_server(&fixture);
+        fixture.custom_server(&server.uri());
+        mount(&fixture, &server, response, attempts);
+        let mut harness = fixture.harness();
+        enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+        settle(&mut harness, |h| h.state().intake_held().len() == 1);
+        assert!(has_text(&harness, notice), "{notice}");
+        assert!(
+            harness.state().intake().nhs_text.is_empty(),
+            "the form is free"
+        );
+        fixture.runtime.block_on(server.verify());
+    }
 }
 
 #[test]

@@ -147,7 +147,10 @@ fn the_demo_is_not_offered_when_it_locked_the_environment() {
         &harness,
         "Your practice's IT has set this computer to Production: enter the API key for it."
     ));
-    assert!(has_text(&harness, "Enter: enter your API key · Ctrl+,: settings"));
+    assert!(has_text(
+        &harness,
+        "Enter: enter your API key · Ctrl+,: settings"
+    ));
     // Enter, which would start the demo, opens Settings for the key instead.
     harness.key_press(egui::Key::Enter);
     settle(&mut harness, |h| h.state().screen() == Screen::Settings);

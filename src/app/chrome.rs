@@ -12,12 +12,17 @@ use crate::ui;
 const SETTINGS_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
 const IMPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+/// Send again what Hero couldn't be reached for: a list's rows, or the held patients.
+const SEND_AGAIN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
 
 impl HeroIntakeApp {
     /// The keys that work on the screen shown, for the line at the bottom.
     fn hints(&self) -> &'static str {
         use crate::screens::batch::BatchStage;
         match &self.shown {
+            Shown::Intake if !self.intake.held().is_empty() => {
+                "Enter: register · Esc: next patient / cancel · Ctrl+R: try the waiting patients now · Ctrl+C: copy · Ctrl+,: settings"
+            }
             Shown::Intake => {
                 "Enter: register · Esc: next patient / cancel · Ctrl+C: copy · Ctrl+O: import a list (or drop a CSV file here) · Ctrl+,: settings"
             }
@@ -26,6 +31,9 @@ impl HeroIntakeApp {
                     "Ctrl+O: choose another file · Esc: back to the form · Ctrl+,: settings"
                 }
                 BatchStage::Running { .. } => "Esc: cancel the run · Ctrl+,: settings",
+                BatchStage::Finished(_) if !batch.rows_to_send_again().is_empty() => {
+                    "Ctrl+R: send the rows Hero couldn't be reached for again · Ctrl+S: export the results · Esc: back to the form · Ctrl+,: settings"
+                }
                 BatchStage::Finished(_) => {
                     "Ctrl+S: export the results · Ctrl+O: import another list · Esc: back to the form · Ctrl+,: settings"
                 }
@@ -51,6 +59,17 @@ impl HeroIntakeApp {
                     .map(Message::Intake),
             );
         }
+        if input.consume_shortcut(&SEND_AGAIN_SHORTCUT) {
+            match &self.shown {
+                Shown::Batch(batch) if !batch.rows_to_send_again().is_empty() => {
+                    messages.push(Message::Batch(crate::screens::batch::Msg::SendAgain));
+                }
+                _ if !self.intake.held().is_empty() => {
+                    messages.push(Message::Intake(crate::screens::intake::Msg::TryHeldNow));
+                }
+                _ => {}
+            }
+        }
         if input.consume_shortcut(&IMPORT_SHORTCUT) {
             messages.push(Message::App(ToApp::ImportList));
         }
@@ -59,6 +78,7 @@ impl HeroIntakeApp {
         {
             messages.push(Message::Batch(crate::screens::batch::Msg::Export));
         }
+
         if input.key_pressed(Key::Escape) {
             match &self.shown {
                 Shown::Settings { .. } => {
@@ -115,6 +135,19 @@ impl HeroIntakeApp {
         egui::Panel::bottom("hints").show(ui, |ui| {
             ui.label(RichText::new(self.hints()).small());
         });
+        // On every screen: the patients waiting for Hero are never out of sight.
+        if !self.intake.held().is_empty() {
+            egui::Panel::bottom("held").show(ui, |ui| {
+                ui.add_space(4.0);
+                let held = crate::screens::intake::held::waiting_line(
+                    ui,
+                    self.intake.held(),
+                    std::time::Instant::now(),
+                );
+                messages.extend(held.into_iter().map(Message::Intake));
+                ui.add_space(4.0);
+            });
+        }
         if matches!(self.shown, Shown::Intake) && self.intake.shift_shown() {
             egui::Panel::right("shift")
                 .resizable(true)
@@ -133,8 +166,18 @@ impl HeroIntakeApp {
                 messages.extend(self.screen_ui(ui));
             });
         });
-        if self.modal == Some(Modal::ConfirmClose) {
-            messages.extend(confirm_close(ui.ctx()));
+        match self.modal {
+            Some(Modal::ConfirmClose) => messages.extend(confirm_close(
+                ui.ctx(),
+                self.batch_running(),
+                self.intake.held().len(),
+            )),
+            Some(Modal::ConfirmSwitch(environment)) => messages.extend(confirm_switch(
+                ui.ctx(),
+                environment,
+                self.intake.held().len(),
+            )),
+            None => {}
         }
         messages
     }
@@ -173,6 +216,10 @@ impl HeroIntakeApp {
 }
 
 impl eframe::App for HeroIntakeApp {
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.type_ahead.pace(raw_input);
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         while let Ok(event) = self.events.try_recv() {
             self.on_event(event);
@@ -187,8 +234,14 @@ impl eframe::App for HeroIntakeApp {
                 .worker
                 .load_list(path, self.environment().test_numbers());
         }
+        if let Some(wait) = self
+            .intake
+            .tick_held(&mut self.desk, std::time::Instant::now())
+        {
+            ctx.request_repaint_after(wait);
+        }
         if ctx.input(|i| i.viewport().close_requested())
-            && self.batch_running()
+            && (self.batch_running() || !self.intake.held().is_empty())
             && !self.close_approved
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -214,8 +267,9 @@ impl eframe::App for HeroIntakeApp {
         let ctx = ui.ctx().clone();
         let mut messages = ctx.input_mut(|input| self.shortcuts(input));
         messages.extend(self.draw(ui));
-        // A message changes what is on screen: draw once more to show it (then idle).
-        if !messages.is_empty() {
+        // A message changes what is on screen, and keys typed ahead wait for their
+        // frame: draw once more (then idle).
+        if !messages.is_empty() || self.type_ahead.has_waiting() {
             ctx.request_repaint();
         }
         let closing = self.close_approved;
@@ -236,19 +290,64 @@ impl eframe::App for HeroIntakeApp {
     }
 }
 
-fn confirm_close(ctx: &egui::Context) -> Option<Message> {
+/// "2 patients are", "1 patient is".
+fn patients_are(count: usize) -> String {
+    if count == 1 {
+        "1 patient is".to_owned()
+    } else {
+        format!("{count} patients are")
+    }
+}
+
+fn confirm_close(ctx: &egui::Context, list_running: bool, held: usize) -> Option<Message> {
     let mut message = None;
     egui::Modal::new(egui::Id::unique("confirm_close")).show(ctx, |ui| {
-        ui.heading("A patient list is still being registered");
-        ui.label(
-            "Rows not yet sent will not be registered. Running the same file again later is safe.",
-        );
+        if list_running {
+            ui.heading("A patient list is still being registered");
+            ui.label(
+                "Rows not yet sent will not be registered. Running the same file again later is safe.",
+            );
+        }
+        if held > 0 {
+            ui.heading(format!("{} waiting for Hero", patients_are(held)));
+            ui.label(format!(
+                "Closing loses them: they are kept in memory only and will not be registered. ({held} would be lost.)"
+            ));
+        }
         ui.horizontal(|ui| {
-            if ui.button("Keep running").clicked() {
+            let (keep, close) = if held > 0 {
+                ("Keep Hero Intake open", "Close and lose them")
+            } else {
+                ("Keep running", "Stop and close")
+            };
+            if ui.button(keep).clicked() {
                 message = Some(Message::KeepRunning);
             }
-            if ui.button("Stop and close").clicked() {
+            if ui.button(close).clicked() {
                 message = Some(Message::StopAndClose);
+            }
+        });
+    });
+    message
+}
+
+fn confirm_switch(
+    ctx: &egui::Context,
+    environment: crate::config::Environment,
+    held: usize,
+) -> Option<Message> {
+    let mut message = None;
+    egui::Modal::new(egui::Id::unique("confirm_switch")).show(ctx, |ui| {
+        ui.heading(format!("{} waiting for Hero", patients_are(held)));
+        ui.label(format!(
+            "They are sent only to the environment they were typed for. Switching to {environment} loses them: {held} would not be registered."
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Keep them (don't switch)").clicked() {
+                message = Some(Message::KeepRunning);
+            }
+            if ui.button(format!("Switch to {environment} and lose them")).clicked() {
+                message = Some(Message::SwitchAndDropHeld(environment));
             }
         });
     });

@@ -100,6 +100,8 @@ pub struct Desk {
     client: Option<HeroClient>,
     /// Which renderer draws the window, for Settings (support staff ask).
     pub renderer: String,
+    /// Servers that have answered in this session (their base URLs).
+    answered: std::collections::HashSet<String>,
 }
 
 impl Desk {
@@ -126,7 +128,30 @@ impl Desk {
             sandbox: Sandbox::NotStarted,
             client: None,
             renderer: "not known".to_owned(),
+            answered: std::collections::HashSet::new(),
         }
+    }
+
+    /// Notes that the server in use answered, when `error` (if any) came from it.
+    pub fn note_answer(&mut self, error: Option<&crate::api::ApiError>) {
+        let answered = error.is_none_or(|e| {
+            e.status().is_some()
+                || matches!(
+                    e,
+                    crate::api::ApiError::BadResponse { .. }
+                        | crate::api::ApiError::Redirected
+                        | crate::api::ApiError::NotHeroApi
+                )
+        });
+        if answered {
+            self.answered.insert(self.resolved().base_url);
+        }
+    }
+
+    /// Whether the server in use has answered before: then a connection that fails is
+    /// Hero being down, not a wrong address.
+    pub fn hero_answered_before(&self) -> bool {
+        self.answered.contains(&self.resolved().base_url)
     }
 
     /// The environment, server and practice group in force, and where each comes from.

@@ -9,8 +9,20 @@ impl HeroIntakeApp {
         let (desk, fx) = (&mut self.desk, &mut self.effects);
         match event {
             Event::Progress { id, progress } => self.intake.on_progress(id, progress),
-            Event::Finished { id, result } => self.intake.on_finished(id, result, desk, fx),
+            Event::Finished { id, result } => {
+                desk.note_answer(result.as_ref().err());
+                self.intake.on_finished(id, result, desk, fx);
+            }
+            Event::HeldProbed(answer) => {
+                desk.note_answer(answer.as_ref().err());
+                self.intake.on_held_probed(answer, desk);
+            }
+            Event::HeldSent { id, result } => {
+                desk.note_answer(result.as_ref().err());
+                self.intake.on_held_sent(id, result, desk);
+            }
             Event::ConnectionChecked(result) => {
+                desk.note_answer(result.as_ref().err());
                 if let Shown::Settings { state, .. } = &mut self.shown {
                     state.on_connection_checked(result);
                 }
@@ -18,27 +30,7 @@ impl HeroIntakeApp {
             Event::KeyLoaded {
                 environment,
                 result,
-            } => {
-                // A key saved (or removed) while this load was under way wins over it.
-                if environment != desk.environment()
-                    || desk.overrides.api_key.is_some()
-                    || desk.key != KeyState::Loading
-                {
-                    return;
-                }
-                desk.key = match result {
-                    Ok(Some(key)) => KeyState::Saved(key),
-                    Ok(None) => KeyState::Missing,
-                    Err(_) => KeyState::Unavailable,
-                };
-                // Offer the welcome only if the user hasn't gone anywhere yet.
-                if std::mem::take(&mut self.starting_up)
-                    && matches!(self.shown, Shown::Intake)
-                    && !matches!(desk.key, KeyState::Saved(_))
-                {
-                    self.shown = Shown::Welcome;
-                }
-            }
+            } => self.on_key_loaded(environment, result),
             Event::KeySaved {
                 environment,
                 key,
@@ -51,6 +43,7 @@ impl HeroIntakeApp {
                 let usable = key.is_some();
                 if let Some(key) = key {
                     desk.key = key;
+                    self.intake.held_key_changed();
                 }
                 if self.intake.awaits_key_save() {
                     self.intake.on_key_saved(usable, notice, desk, fx);
@@ -95,6 +88,33 @@ impl HeroIntakeApp {
                     Err(why) => Sandbox::Failed(why),
                 };
             }
+        }
+    }
+
+    fn on_key_loaded(
+        &mut self,
+        environment: crate::config::Environment,
+        result: Result<Option<crate::secrets::ApiKey>, crate::secrets::KeyStoreError>,
+    ) {
+        let desk = &mut self.desk;
+        // A key saved (or removed) while this load was under way wins over it.
+        if environment != desk.environment()
+            || desk.overrides.api_key.is_some()
+            || desk.key != KeyState::Loading
+        {
+            return;
+        }
+        desk.key = match result {
+            Ok(Some(key)) => KeyState::Saved(key),
+            Ok(None) => KeyState::Missing,
+            Err(_) => KeyState::Unavailable,
+        };
+        // Offer the welcome only if the user hasn't gone anywhere yet.
+        if std::mem::take(&mut self.starting_up)
+            && matches!(self.shown, Shown::Intake)
+            && !matches!(desk.key, KeyState::Saved(_))
+        {
+            self.shown = Shown::Welcome;
         }
     }
 

@@ -6,6 +6,7 @@ mod desk;
 mod events;
 mod options;
 mod read;
+mod type_ahead;
 
 pub use desk::{Desk, KeyState, NotReady, Sandbox};
 pub use options::{AppOptions, SystemBrowser, UrlOpener};
@@ -62,8 +63,10 @@ enum ListProblem {
 /// The one thing that may stand over every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Modal {
-    /// The window was asked to close while a list runs: ask first.
+    /// The window was asked to close while a list runs or patients are held: ask first.
     ConfirmClose,
+    /// Switching environment would lose the held patients: ask first.
+    ConfirmSwitch(Environment),
 }
 
 /// A message from the user, addressed to whoever handles it.
@@ -75,6 +78,8 @@ enum Message {
     App(ToApp),
     KeepRunning,
     StopAndClose,
+    /// Switch environment, losing the held patients.
+    SwitchAndDropHeld(Environment),
 }
 
 pub struct HeroIntakeApp {
@@ -92,6 +97,7 @@ pub struct HeroIntakeApp {
     starting_up: bool,
     title_shown: String,
     effects: Effects,
+    type_ahead: type_ahead::TypeAhead,
 }
 
 impl std::fmt::Debug for HeroIntakeApp {
@@ -135,6 +141,7 @@ impl HeroIntakeApp {
             starting_up,
             title_shown: String::new(),
             effects,
+            type_ahead: type_ahead::TypeAhead::default(),
         }
     }
 
@@ -159,9 +166,15 @@ impl HeroIntakeApp {
                 if let Some(batch) = self.batch() {
                     batch.cancel();
                 }
+                self.intake.drop_held();
                 self.modal = None;
                 self.close_approved = true;
                 None
+            }
+            Message::SwitchAndDropHeld(environment) => {
+                self.modal = None;
+                self.intake.drop_held();
+                Some(ToApp::SetEnvironment(environment))
             }
         };
         if let Some(to_app) = to_app {
@@ -247,6 +260,11 @@ impl HeroIntakeApp {
         }
         if self.batch_running() {
             return Err("Wait for the list to finish (or cancel it) before changing environment: its patients go to the environment it started in.".to_owned());
+        }
+        if !self.intake.held().is_empty() && environment != self.environment() {
+            // Held patients go only where they were typed for: ask before losing them.
+            self.modal = Some(Modal::ConfirmSwitch(environment));
+            return Ok(None);
         }
         self.starting_up = false;
         let _ = self.intake.intake.next_patient();

@@ -83,6 +83,11 @@ impl HeroIntakeApp {
         &self.intake.intake
     }
 
+    /// The patients kept while Hero can't be reached.
+    pub fn intake_held(&self) -> &crate::held::HeldQueue {
+        self.intake.held()
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.desk.settings
     }

@@ -152,13 +152,14 @@ fn summarise(
         count(ResultOutcome::Failed),
         count(ResultOutcome::NotSent),
     );
+    let not_reached = count(ResultOutcome::NotReached);
     let refused = results
         .values()
         .any(|r| matches!(r, Err(e) if e.class() == ErrorClass::Refused));
     let code = if counts.valid == 0 {
         // Nothing in the list could be sent: for a script, as wrong as a bad file.
         EXIT_INVALID
-    } else if failed == 0 && not_sent == 0 {
+    } else if failed == 0 && not_sent == 0 && not_reached == 0 {
         0
     } else if refused {
         EXIT_REFUSED
@@ -183,6 +184,7 @@ fn summarise(
             "registered": registered,
             "verification_required": verification,
             "failed": failed,
+            "not_reached": not_reached,
             "invalid": counts.invalid,
             "duplicates": counts.duplicate,
             "not_sent": not_sent,
@@ -192,12 +194,20 @@ fn summarise(
             "rows": json_rows,
         }),
         text: format!(
-            "Registered {registered}, identity check needed {verification}, failed {failed}, invalid {}, duplicates {}, not sent {not_sent}, in {:.1} s.{}",
+            "Registered {registered}, identity check needed {verification}, failed {failed}, not reached {not_reached}, invalid {}, duplicates {}, not sent {not_sent}, in {:.1} s.{}{}",
             counts.invalid,
             counts.duplicate,
             summary.elapsed.as_secs_f64(),
             out.map(|p| format!(" Results: {}", p.display()))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            if not_reached > 0 {
+                format!(
+                    "\n{not_reached} row(s) failed because Hero couldn't be reached (\"{}\" in the results): running the same list again sends them, and is safe — rows already registered only get the same patient ID back.",
+                    ResultOutcome::NotReached.label()
+                )
+            } else {
+                String::new()
+            }
         ),
         to_stderr: false,
         code,

@@ -141,9 +141,9 @@ pub fn settle(
 ) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        harness.step();
+        frame(harness);
         if done(harness) {
-            harness.step();
+            frame(harness);
             return;
         }
         assert!(
@@ -154,6 +154,17 @@ pub fn settle(
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// One frame as eframe draws it: the app's `raw_input_hook` first (kittest's `step`
+/// leaves it out), then the frame.
+pub fn frame(harness: &mut Harness<'static, HeroIntakeApp>) {
+    use eframe::App;
+    let ctx = harness.ctx.clone();
+    let mut raw = std::mem::take(harness.input_mut());
+    harness.state_mut().raw_input_hook(&ctx, &mut raw);
+    *harness.input_mut() = raw;
+    harness.step();
 }
 
 pub fn has_text(harness: &Harness<'static, HeroIntakeApp>, text: &str) -> bool {

@@ -268,6 +268,24 @@ impl Intake {
         }
     }
 
+    /// Request `id` failed in a way that waiting may cure, and its patient is kept
+    /// elsewhere: an empty form for the next patient, saying so. False (nothing
+    /// changed) if `id` is not the request in flight.
+    pub fn set_aside(&mut self, id: RequestId, notice: String) -> bool {
+        if !self.is_current(id) {
+            return false;
+        }
+        let next_id = self.next_id;
+        *self = Self {
+            next_id,
+            phase: Phase::Editing {
+                notice: Some(notice),
+            },
+            ..Self::default()
+        };
+        true
+    }
+
     /// The next patient: an empty form. Refused while a request is in flight.
     pub fn next_patient(&mut self) -> bool {
         if self.is_busy() {

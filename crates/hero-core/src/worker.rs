@@ -15,6 +15,7 @@ use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::batch::{BatchList, ListError};
 use crate::config::{BaseUrl, Environment};
 use crate::files::FilePicker;
+use crate::held::HeldId;
 use crate::patient::{PatientQuery, TestNumbers};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 
@@ -54,6 +55,13 @@ pub enum Event {
     BatchFinished(BatchSummary),
     /// Results saved to this file, or why not. None: the user closed the dialog.
     ResultsSaved(Option<Result<PathBuf, SaveError>>),
+    /// Whether Hero answered `GET /v1/me`, asked while patients are held.
+    HeldProbed(Result<(), ApiError>),
+    /// A held patient's registration came back.
+    HeldSent {
+        id: HeldId,
+        result: Result<Registration, ApiError>,
+    },
 }
 
 /// Why a patient list couldn't be opened; the file is named by its name only.
@@ -207,6 +215,30 @@ impl Worker {
         self.runtime.spawn(async move {
             let result = client.check_connection().await;
             sender.send(Event::ConnectionChecked(result));
+        });
+    }
+
+    /// Asks whether Hero answers, for the held patients (it registers no one).
+    pub fn probe_for_held(&self, client: HeroClient) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let result = client.check_connection().await.map(|_| ());
+            sender.send(Event::HeldProbed(result));
+        });
+    }
+
+    /// Sends one held patient. A panic inside comes back as `ApiError::Internal`.
+    pub fn send_held(&self, id: HeldId, client: HeroClient, query: PatientQuery) {
+        let sender = self.sender();
+        let job = self
+            .runtime
+            .spawn(async move { client.register_pds(&query).await });
+        self.runtime.spawn(async move {
+            let result = job.await.unwrap_or_else(|_| {
+                tracing::error!("held registration task panicked");
+                Err(ApiError::Internal)
+            });
+            sender.send(Event::HeldSent { id, result });
         });
     }
 

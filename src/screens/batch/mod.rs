@@ -41,6 +41,8 @@ pub enum Msg {
     ImportList,
     CopyText(String),
     OpenLink(String),
+    /// Send again the rows Hero couldn't be reached for.
+    SendAgain,
 }
 
 /// One imported list and what became of it.
@@ -96,7 +98,18 @@ impl State {
 
     pub fn update(&mut self, msg: Msg, desk: &mut Desk, fx: &mut Effects) -> Option<ToApp> {
         match msg {
-            Msg::Start => self.start(desk),
+            Msg::Start => {
+                if matches!(self.stage, BatchStage::Preview) {
+                    self.run(self.list.valid_queries(), desk);
+                }
+            }
+            Msg::SendAgain => {
+                let rows = self.rows_to_send_again();
+                if matches!(self.stage, BatchStage::Finished(_)) && !rows.is_empty() {
+                    self.saved = None;
+                    self.run(rows, desk);
+                }
+            }
             Msg::Pause => self.with_control(BatchControl::pause),
             Msg::Resume => self.with_control(BatchControl::resume),
             Msg::Cancel => self.with_control(BatchControl::cancel),
@@ -128,10 +141,15 @@ impl State {
         }
     }
 
-    fn start(&mut self, desk: &mut Desk) {
-        if !matches!(self.stage, BatchStage::Preview) {
-            return;
+    /// The rows of a finished list that failed because Hero couldn't be reached.
+    pub fn rows_to_send_again(&self) -> Vec<(usize, crate::patient::PatientQuery)> {
+        if !matches!(self.stage, BatchStage::Finished(_)) {
+            return Vec::new();
         }
+        crate::batch::run::rows_to_send_again(&self.list, &self.results)
+    }
+
+    fn run(&mut self, rows: Vec<(usize, crate::patient::PatientQuery)>, desk: &mut Desk) {
         let client = match desk.connection() {
             Ok(connection) => desk.client(connection).map_err(|e| e.cause()),
             Err(problem) => Err(problem.to_string()),
@@ -145,8 +163,8 @@ impl State {
         };
         self.problem = None;
         let control = BatchControl::default();
-        desk.worker
-            .run_batch(client, self.list.valid_queries(), control.clone());
+        desk.worker.run_batch(client, rows, control.clone());
+        self.progress = None;
         self.stage = BatchStage::Running { control };
     }
 

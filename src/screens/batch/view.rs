@@ -175,6 +175,8 @@ fn running(
 }
 
 /// How the run ended, export, and where the results went.
+pub const SEND_AGAIN_LABEL: &str = "Send those rows again (Ctrl+R)";
+
 fn finished(
     ui: &mut egui::Ui,
     session: &BatchSession,
@@ -196,6 +198,26 @@ fn finished(
         error_line(ui, &text);
     } else {
         ui.colored_label(ok_color(ui), text);
+    }
+    let not_reached = session.rows_to_send_again().len();
+    if not_reached > 0 {
+        ui.horizontal_wrapped(|ui| {
+            error_line(
+                ui,
+                &format!(
+                    "{not_reached} {} because Hero couldn't be reached; sending {} again is safe.",
+                    if not_reached == 1 {
+                        "row failed"
+                    } else {
+                        "rows failed"
+                    },
+                    if not_reached == 1 { "it" } else { "them" },
+                ),
+            );
+            if ui.button(SEND_AGAIN_LABEL).clicked() {
+                actions.push(Msg::SendAgain);
+            }
+        });
     }
     ui.horizontal(|ui| {
         if ui.button("Export results… (Ctrl+S)").clicked() {

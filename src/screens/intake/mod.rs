@@ -2,6 +2,7 @@
 //! list. Its state outlives visits to Settings and lists: the desk's patient stays.
 
 pub mod form;
+pub mod held;
 pub mod key_fix;
 pub mod result;
 pub mod shift;
@@ -40,6 +41,9 @@ pub enum Msg {
     OpenLink(String),
     ClearShift,
     ToggleShift,
+    /// Try the held patients now, without waiting.
+    TryHeldNow,
+    RemoveHeld(crate::held::HeldId),
 }
 
 #[derive(Debug)]
@@ -51,6 +55,10 @@ pub struct State {
     key_fix: Option<KeyFix>,
     shift: Vec<ShiftEntry>,
     show_shift: bool,
+    /// Patients kept while Hero can't be reached.
+    held: crate::held::HeldQueue,
+    /// "Hero is back: …", said once.
+    back_notice: Option<String>,
 }
 
 impl Default for State {
@@ -61,6 +69,8 @@ impl Default for State {
             key_fix: None,
             shift: Vec::new(),
             show_shift: true,
+            held: crate::held::HeldQueue::default(),
+            back_notice: None,
         }
     }
 }
@@ -91,6 +101,7 @@ impl State {
         if input.consume_shortcut(&OPEN_AGAIN_SHORTCUT) {
             messages.push(Msg::OpenAgain);
         }
+
         let copy_event = input.events.iter().any(|e| matches!(e, egui::Event::Copy));
         if matches!(
             self.intake.phase(),
@@ -113,7 +124,10 @@ impl State {
 
     pub fn update(&mut self, msg: Msg, desk: &mut Desk, fx: &mut Effects) -> Option<ToApp> {
         match msg {
-            Msg::Submit => self.submit(desk, fx),
+            Msg::Submit => {
+                self.back_notice = None;
+                self.submit(desk, fx);
+            }
             Msg::Cancel => {
                 if let Some(command) = self.intake.cancel() {
                     self.run(command, desk, fx);
@@ -122,6 +136,7 @@ impl State {
             }
             Msg::NextPatient => {
                 if self.intake.next_patient() {
+                    self.back_notice = None;
                     self.key_fix = None;
                     self.show_all_errors = false;
                     fx.focus(form::nhs_field_id());
@@ -173,6 +188,10 @@ impl State {
             }
             Msg::ClearShift => self.shift.clear(),
             Msg::ToggleShift => self.show_shift = !self.show_shift,
+            Msg::TryHeldNow => self.held.try_now(Instant::now()),
+            Msg::RemoveHeld(id) => {
+                let _ = self.held.remove(id);
+            }
         }
         None
     }
@@ -229,6 +248,11 @@ impl State {
         desk: &mut Desk,
         fx: &mut Effects,
     ) {
+        if let Err(error) = &result
+            && self.hold_if_curable(id, error, desk, fx)
+        {
+            return;
+        }
         let entry = shift::entry(&self.intake, &result, desk.is_demo());
         let was_current = self.intake.is_busy();
         if let Some(command) = self.intake.on_finished(id, result) {
@@ -295,7 +319,7 @@ impl State {
 
     /// The shift list, in the right-hand panel.
     pub fn shift_ui(&self, ui: &mut egui::Ui) -> Vec<Msg> {
-        shift::show(ui, &self.shift)
+        shift::show(ui, &self.shift, &self.held)
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &Desk) -> Vec<Msg> {
@@ -311,6 +335,9 @@ impl State {
         }
         for problem in desk.file_problems() {
             crate::ui::error_line(ui, &problem);
+        }
+        if let Some(notice) = &self.back_notice {
+            ui.label(RichText::new(format!("✔ {notice}")).strong());
         }
         if let Err(problem) = &connection {
             ui.horizontal_wrapped(|ui| {

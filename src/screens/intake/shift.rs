@@ -5,6 +5,7 @@ use egui::{RichText, TextWrapMode, UiBuilder};
 
 use super::Msg;
 use crate::api::{ApiError, Registration};
+use crate::held::HeldQueue;
 use crate::state::Intake;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -16,11 +17,13 @@ pub enum ShiftOutcome {
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct ShiftEntry {
-    /// Local time, `14:05`.
+    /// Local time it was typed, `14:05`.
     pub at: String,
     /// `*** *** 0018`: enough to tell patients apart at the desk.
     pub masked_patient: String,
     pub outcome: ShiftOutcome,
+    /// Held while Hero was down and sent later: the patient may have left the desk.
+    pub sent_late: bool,
 }
 
 impl std::fmt::Debug for ShiftEntry {
@@ -36,7 +39,39 @@ pub fn entry(
     demo: bool,
 ) -> Option<ShiftEntry> {
     let query = intake.last_sent()?;
-    let outcome = match result {
+    Some(ShiftEntry::for_result(
+        query,
+        result,
+        demo,
+        jiff::Timestamp::now(),
+    ))
+}
+
+/// `14:05`, in this computer's time zone.
+pub fn local_time(at: jiff::Timestamp) -> String {
+    at.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%H:%M")
+        .to_string()
+}
+
+impl ShiftEntry {
+    pub fn for_result(
+        query: &crate::patient::PatientQuery,
+        result: &Result<Registration, ApiError>,
+        demo: bool,
+        typed_at: jiff::Timestamp,
+    ) -> Self {
+        Self {
+            at: local_time(typed_at),
+            masked_patient: query.masked(),
+            outcome: outcome(result, demo),
+            sent_late: false,
+        }
+    }
+}
+
+fn outcome(result: &Result<Registration, ApiError>, demo: bool) -> ShiftOutcome {
+    match result {
         Ok(Registration::Registered { patient_id }) => ShiftOutcome::Registered {
             patient_id: patient_id.as_str().to_owned(),
         },
@@ -49,25 +84,21 @@ pub fn entry(
         Err(error) => ShiftOutcome::NotRegistered {
             cause: error.cause(),
         },
-    };
-    Some(ShiftEntry {
-        at: jiff::Zoned::now().strftime("%H:%M").to_string(),
-        masked_patient: query.masked(),
-        outcome,
-    })
+    }
 }
 
-pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry]) -> Vec<Msg> {
+pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry], held: &HeldQueue) -> Vec<Msg> {
     let mut actions = Vec::new();
     ui.horizontal(|ui| {
-        ui.heading(format!("This shift ({})", entries.len()));
+        ui.heading(format!("This shift ({})", entries.len() + held.len()));
         if !entries.is_empty() && ui.button("Clear list").clicked() {
             actions.push(Msg::ClearShift);
         }
     });
     ui.label(RichText::new("Kept in memory only: cleared when Hero Intake closes.").small());
     ui.separator();
-    if entries.is_empty() {
+    actions.extend(super::held::shift_rows(ui, held));
+    if entries.is_empty() && held.is_empty() {
         ui.label("Patients you register appear here, newest first.");
     }
     // Rows of one fixed height, so only the visible ones are laid out: a frame costs
@@ -108,6 +139,9 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
                     actions.push(Msg::CopyText(patient_id.clone()));
                 }
                 ui.monospace(patient_id);
+                if entry.sent_late {
+                    ui.label("(sent when Hero was back)");
+                }
             });
         }
         ShiftOutcome::VerificationRequired {
@@ -121,7 +155,15 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
                 if ui.small_button("Copy link").clicked() {
                     actions.push(Msg::CopyText(login_url.clone()));
                 }
-                ui.label("Identity check needed");
+                if entry.sent_late {
+                    // Came after Hero was back: the patient may have left the desk.
+                    crate::ui::error_line(
+                        ui,
+                        "Identity check needed — sent later: the patient may have left",
+                    );
+                } else {
+                    ui.label("Identity check needed");
+                }
             });
         }
         ShiftOutcome::NotRegistered { cause } => {

@@ -46,6 +46,9 @@ pub const RESULTS_HEADER_WITH_NAMES: [&str; 12] = [
     "What to do",
 ];
 
+/// What to do about a row Hero couldn't be reached for.
+pub const SEND_AGAIN_FIX: &str = "Run the same list again once Hero answers: this row is sent again, and rows already registered only get the same patient ID back, so running it again is safe.";
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What happened to one row of a batch.
@@ -54,6 +57,9 @@ pub enum ResultOutcome {
     Registered,
     VerificationRequired,
     Failed,
+    /// Failed because Hero couldn't be reached (or was down): sending it again can
+    /// cure it, and is safe.
+    NotReached,
     /// Not sent: the row was invalid.
     Invalid,
     /// Not sent: the same patient as an earlier row.
@@ -69,6 +75,7 @@ impl ResultOutcome {
             Self::Registered => "Registered",
             Self::VerificationRequired => "Verification required",
             Self::Failed => "Failed",
+            Self::NotReached => "Not reached: send again",
             Self::Invalid => "Invalid",
             Self::Duplicate => "Duplicate",
             Self::NotSent => "Not sent",
@@ -151,6 +158,16 @@ impl ResultRow {
             outcome: ResultOutcome::Failed,
             cause: cause.into(),
             fix: fix.into(),
+            ..Self::for_query(row_number, query)
+        }
+    }
+
+    /// A row Hero couldn't be reached for: running the list again sends it.
+    pub fn not_reached(row_number: usize, query: &PatientQuery, cause: impl Into<String>) -> Self {
+        Self {
+            outcome: ResultOutcome::NotReached,
+            cause: cause.into(),
+            fix: SEND_AGAIN_FIX.to_owned(),
             ..Self::for_query(row_number, query)
         }
     }

@@ -419,6 +419,11 @@ pub fn result_rows(
             (RowCheck::Valid(query), Some(Ok(registration))) => {
                 ResultRow::registered(row.row_number, query, registration).with_cells_of(row)
             }
+            (RowCheck::Valid(query), Some(Err(error)))
+                if crate::held::can_cure_later(error, true) =>
+            {
+                ResultRow::not_reached(row.row_number, query, error.cause()).with_cells_of(row)
+            }
             (RowCheck::Valid(query), Some(Err(error))) => ResultRow::failed(
                 row.row_number,
                 query,
@@ -427,6 +432,20 @@ pub fn result_rows(
             )
             .with_cells_of(row),
             _ => ResultRow::unsent(row),
+        })
+        .collect()
+}
+
+/// The rows of a finished list that failed because Hero couldn't be reached (or was
+/// down): sending just those again can cure them. In the list's order.
+pub fn rows_to_send_again(
+    list: &super::BatchList,
+    results: &std::collections::HashMap<usize, Result<Registration, ApiError>>,
+) -> Vec<(usize, crate::patient::PatientQuery)> {
+    list.valid_queries()
+        .into_iter()
+        .filter(|(row_number, _)| {
+            matches!(results.get(row_number), Some(Err(e)) if crate::held::can_cure_later(e, true))
         })
         .collect()
 }
