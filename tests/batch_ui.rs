@@ -298,3 +298,79 @@ fn settings_opened_over_a_running_list_go_back_to_it_and_keep_its_environment() 
     assert!(harness.state().batch().unwrap().is_running());
     assert!(has_text(&harness, "Patient list: clinic list.csv"));
 }
+
+#[test]
+fn rows_hero_could_not_be_reached_for_are_sent_again_with_one_key_and_no_other() {
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let mut fixture = Fixture::new();
+    let server = fixture.runtime.block_on(MockServer::start());
+    fixture.custom_server(&server.uri());
+    let [fine, down]: [String; 2] = numbers(2).try_into().unwrap();
+    // Sent as `999 200 0000`.
+    let body = |nhs: &str| {
+        let spaced = format!("{} {} {}", &nhs[..3], &nhs[3..6], &nhs[6..]);
+        serde_json::json!({"nhs_number": spaced, "dob": "1990-02-01"})
+    };
+    fixture.runtime.block_on(async {
+        Mock::given(method("POST"))
+            .and(path("/v1/patients/register_pds"))
+            .and(body_json(body(&fine)))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "501"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        // Down for the first run (a 503 on every try), up for the second.
+        Mock::given(method("POST"))
+            .and(body_json(body(&down)))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(4)
+            .expect(4)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_json(body(&down)))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "502"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    });
+    let list = fixture.dir.path().join("two.csv");
+    std::fs::write(
+        &list,
+        format!("NHS number,DOB\n{fine},01/02/1990\n{down},01/02/1990\n"),
+    )
+    .unwrap();
+    fixture.files.list = Some(list);
+    let mut harness = fixture.harness();
+    import(&mut harness);
+    harness.get_by_label("Register 2 patients").click();
+    settle(&mut harness, |h| {
+        matches!(h.state().batch().unwrap().stage, BatchStage::Finished(_))
+    });
+    assert!(has_text(
+        &harness,
+        "1 row failed because Hero couldn't be reached; sending it again is safe."
+    ));
+    assert!(has_text(
+        &harness,
+        "Ctrl+R: send the rows Hero couldn't be reached for again"
+    ));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    settle(&mut harness, |h| {
+        let batch = h.state().batch().unwrap();
+        matches!(batch.stage, BatchStage::Finished(_)) && batch.rows_to_send_again().is_empty()
+    });
+    assert!(!has_text(&harness, "because Hero couldn't be reached"));
+    // Each row registered exactly once; the fine row was never sent again.
+    fixture.runtime.block_on(server.verify());
+    let rows = hero_intake::batch::run::result_rows(
+        &harness.state().batch().unwrap().list,
+        &harness.state().batch().unwrap().results,
+    );
+    assert!(rows.iter().all(|r| r.outcome == ResultOutcome::Registered));
+}

@@ -641,3 +641,42 @@ fn the_batch_command_checks_rows_for_the_environment_it_sends_to() {
         0
     );
 }
+
+#[test]
+fn the_batch_command_says_which_rows_hero_could_not_be_reached_for_and_that_running_again_is_safe()
+{
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let running = rt.block_on(limited_sandbox(200.0));
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    // The demo's 999 000 0077 gets a 500: Hero has a problem on its side.
+    std::fs::write(
+        &list,
+        "NHS number,DOB\n999 000 0018,01/02/1992\n999 000 0077,01/01/1950\n",
+    )
+    .unwrap();
+    let out = dir.path().join("results.csv");
+    let args = [list.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let run = batch_command(&running, dir.path(), &args);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("failed 0, not reached 1"), "{stdout}");
+    assert!(
+        stdout.contains("1 row(s) failed because Hero couldn't be reached (\"Not reached: send again\" in the results): running the same list again sends them, and is safe"),
+        "{stdout}"
+    );
+    assert_eq!(run.status.code(), Some(4), "no answer for a row");
+    let results = std::fs::read_to_string(&out).unwrap();
+    let row = results.lines().find(|l| l.contains("0077")).unwrap();
+    assert!(row.contains("Not reached: send again"), "{row}");
+    assert!(
+        row.contains("Run the same list again once Hero answers"),
+        "{row}"
+    );
+
+    let json_run = batch_command(&running, dir.path(), &[args[0], "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json_run.stdout).unwrap();
+    assert_eq!(
+        (json["not_reached"].as_u64(), json["failed"].as_u64()),
+        (Some(1), Some(0))
+    );
+}
