@@ -83,24 +83,41 @@ fn hold_patient(harness: &mut Harness<'static, HeroIntakeApp>, nhs: &str, held_b
     );
 }
 
-#[test]
-fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
-    let fixture = Fixture::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// Enough frames for a click (pressed, released) to act and what it changed to show.
+fn frames(harness: &mut Harness<'static, HeroIntakeApp>) {
+    for _ in 0..4 {
+        frame(harness);
+    }
+}
+
+/// A free port on loopback, for a server that comes and goes.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// The desk on a server at `port` that answered the first patient of the day, then went
+/// away: the next patients typed are held.
+fn desk_after_hero_went_down(fixture: &Fixture, port: u16) -> Harness<'static, HeroIntakeApp> {
     fixture.custom_server(&format!("http://127.0.0.1:{port}"));
     let mut harness = fixture.harness();
-
-    // Hero answers the first patient of the day, then goes away.
-    let server = hero_on(&fixture, port, &[("999 000 0018", "1001")]);
+    let server = hero_on(fixture, port, &[("999 000 0018", "1001")]);
     enter_patient(&mut harness, "999 000 0018", "01/02/1992");
     settle(&mut harness, |h| has_text(h, "Registered with Hero"));
     drop(server);
     harness.key_press(egui::Key::Escape);
     frame(&mut harness);
+    harness
+}
+
+#[test]
+fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
+    let fixture = Fixture::new();
+    let port = free_port();
+    let mut harness = desk_after_hero_went_down(&fixture, port);
 
     hold_patient(&mut harness, "999 000 0026", 0);
     hold_patient(&mut harness, "999 000 0034", 1);
@@ -149,12 +166,7 @@ fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
 #[test]
 fn a_server_that_never_answered_is_a_wrong_address_and_nothing_is_held() {
     let fixture = Fixture::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    fixture.custom_server(&format!("http://127.0.0.1:{port}"));
+    fixture.custom_server(&format!("http://127.0.0.1:{}", free_port()));
     let mut harness = fixture.harness();
     enter_patient(&mut harness, "999 000 0018", "01/02/1992");
     settle(&mut harness, |h| {
@@ -175,19 +187,7 @@ fn a_server_that_never_answered_is_a_wrong_address_and_nothing_is_held() {
 #[test]
 fn a_held_patient_can_be_removed_and_closing_with_held_patients_asks_first() {
     let fixture = Fixture::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    fixture.custom_server(&format!("http://127.0.0.1:{port}"));
-    let mut harness = fixture.harness();
-    let server = hero_on(&fixture, port, &[("999 000 0018", "1001")]);
-    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
-    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
-    drop(server);
-    harness.key_press(egui::Key::Escape);
-    frame(&mut harness);
+    let mut harness = desk_after_hero_went_down(&fixture, free_port());
     hold_patient(&mut harness, "999 000 0026", 0);
     hold_patient(&mut harness, "999 000 0034", 1);
 
@@ -198,19 +198,58 @@ fn a_held_patient_can_be_removed_and_closing_with_held_patients_asks_first() {
         .or_default()
         .events
         .push(egui::ViewportEvent::Close);
-    frame(&mut harness);
-    frame(&mut harness);
+    frames(&mut harness);
     assert!(has_text(&harness, "2 patients are waiting for Hero"));
     assert!(has_text(&harness, "2 would be lost"));
     harness.get_by_label("Keep Hero Intake open").click();
-    frame(&mut harness);
-    frame(&mut harness);
+    frames(&mut harness);
     assert!(!has_text(&harness, "2 would be lost"));
     assert_eq!(harness.state().intake_held().len(), 2);
 
     harness.get_all_by_label("Remove").next().unwrap().click();
-    frame(&mut harness);
-    frame(&mut harness);
+    frames(&mut harness);
     assert_eq!(harness.state().intake_held().len(), 1);
     assert!(has_text(&harness, "1 patient waiting for Hero"));
+}
+
+#[test]
+fn switching_environment_with_a_held_patient_asks_first_and_keeps_it_unless_told() {
+    let fixture = Fixture::new();
+    let mut harness = desk_after_hero_went_down(&fixture, free_port());
+    hold_patient(&mut harness, "999 000 0026", 0);
+    harness.get_by_label("Settings (Ctrl+,)").click();
+    settle(&mut harness, |h| {
+        h.state().screen() == hero_intake::app::Screen::Settings
+    });
+    assert!(
+        has_text(&harness, "1 patient waiting for Hero"),
+        "on every screen"
+    );
+
+    harness.get_by_label("Staging").click();
+    frames(&mut harness);
+    assert!(has_text(&harness, "1 patient is waiting for Hero"));
+    assert!(has_text(
+        &harness,
+        "Switching to Staging loses them: 1 would not be registered"
+    ));
+    harness.get_by_label("Keep them (don't switch)").click();
+    frames(&mut harness);
+    assert_eq!(
+        harness.state().environment(),
+        hero_intake::config::Environment::Custom
+    );
+    assert_eq!(harness.state().intake_held().len(), 1);
+
+    harness.get_by_label("Staging").click();
+    frames(&mut harness);
+    harness
+        .get_by_label("Switch to Staging and lose them")
+        .click();
+    frames(&mut harness);
+    assert_eq!(
+        harness.state().environment(),
+        hero_intake::config::Environment::Staging
+    );
+    assert!(harness.state().intake_held().is_empty());
 }
