@@ -134,6 +134,95 @@ fn verification_required_prints_the_link_and_exits_0() {
     );
 }
 
+/// Nothing a hostile server sends reaches the terminal as a control: no escape sequence,
+/// no direction override, no line break inside a value, no `javascript:` link.
+#[test]
+fn what_hero_sends_is_printed_as_data_never_as_controls() {
+    let rt = runtime();
+    let hostile_ids = [
+        "\u{1b}]0;owned\u{7}\u{1b}[2J123",
+        "123\u{202E}987\nRegistered",
+        &"9".repeat(5_000),
+    ];
+    for id in hostile_ids {
+        let server = server_answering(
+            &rt,
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "patient_id": id })),
+        );
+        for json in [true, false] {
+            let mut args = vec![
+                "register",
+                "--nhs-number",
+                "9990000026",
+                "--dob",
+                "14/07/1985",
+            ];
+            if json {
+                args.push("--json");
+            }
+            let out = hero_intake(&server.uri(), &args);
+            assert_eq!(out.status.code(), Some(4), "an unreadable answer");
+            assert_printed_as_data(&out);
+            if json {
+                let printed = String::from_utf8_lossy(&out.stdout);
+                assert!(
+                    !printed.contains("987") && !printed.contains("99999"),
+                    "{printed}"
+                );
+            }
+        }
+    }
+    for link in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+    ] {
+        let server = server_answering(
+            &rt,
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"message": "Verify", "login_url": link})),
+        );
+        let (code, json, _) = register_json(&server.uri(), "9990000026", "14/07/1985");
+        assert_eq!(code, 4);
+        assert_eq!(json["outcome"], "error");
+        assert!(!json.to_string().contains(link));
+    }
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message": "Verify\u{1b}[2J\u{202E} now\r\nplease\u{7}",
+            "login_url": "https://patient.example.test/verify/x1\u{202E}"
+        })),
+    );
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_printed_as_data(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Verify[2J now  please"));
+}
+
+/// No control character but the line ends, no bidirectional control, in either stream.
+fn assert_printed_as_data(out: &Output) {
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !(c.is_control() || hero_core::text::is_bidi_control(c)),
+                "U+{:04X} printed",
+                c as u32
+            );
+        }
+    }
+}
+
 #[test]
 fn refusals_exit_3_and_failures_exit_4() {
     let rt = runtime();

@@ -128,6 +128,10 @@ fn describe_body_problem(problem: BodyProblem) -> &'static str {
         BodyProblem::WrongShape => "it had neither a patient ID nor a verification link",
         BodyProblem::EmptyPatientId => "the patient ID in it was empty",
         BodyProblem::EmptyLoginUrl => "the verification link in it was empty",
+        BodyProblem::BadPatientId => {
+            "the patient ID in it was not one Hero gives (letters, digits, - or _, at most 64)"
+        }
+        BodyProblem::BadLoginUrl => "the verification link in it was not a web address",
         BodyProblem::Truncated => "it was cut off part-way",
         BodyProblem::TooLarge => "it was far larger than any answer Hero sends",
     }

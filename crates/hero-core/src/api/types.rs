@@ -75,9 +75,25 @@ impl From<&PatientQuery> for RegisterPdsRequest {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PatientId(String);
 
+/// Longest patient ID accepted. Hero's are digits (`^\d+$` in its reference); 64
+/// leaves room without letting an answer fill a screen.
+pub const MAX_PATIENT_ID_CHARS: usize = 64;
+
 impl PatientId {
+    /// Unchecked: for tests and values already read through [`PatientId::parse`].
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
+    }
+
+    /// The one rule for a patient ID, from Hero or typed on the command line: 1 to 64
+    /// ASCII letters, digits, `-` or `_`. Anything else is not an ID (and could carry
+    /// an escape sequence or a direction override to a terminal or a screen).
+    pub fn parse(text: &str) -> Option<Self> {
+        let well_formed = (1..=MAX_PATIENT_ID_CHARS).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Self(text.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -137,6 +153,10 @@ pub enum BodyProblem {
     WrongShape,
     EmptyPatientId,
     EmptyLoginUrl,
+    /// Not 1 to 64 letters, digits, `-` or `_`.
+    BadPatientId,
+    /// Not an `https://` or `http://` address (`javascript:`, `file:`, `data:`, …).
+    BadLoginUrl,
     Truncated,
     TooLarge,
 }
@@ -157,22 +177,30 @@ pub fn parse_success(body: &[u8]) -> Result<Registration, BodyProblem> {
             if id.is_empty() {
                 return Err(BodyProblem::EmptyPatientId);
             }
-            Ok(Registration::Registered {
-                patient_id: PatientId(id),
-            })
+            let patient_id = PatientId::parse(&id).ok_or(BodyProblem::BadPatientId)?;
+            Ok(Registration::Registered { patient_id })
         }
         SuccessBody::VerificationRequired { message, login_url } => {
-            let login_url = login_url.trim().to_owned();
+            let login_url = login_url.trim();
             if login_url.is_empty() {
                 return Err(BodyProblem::EmptyLoginUrl);
             }
+            let login_url = web_address(login_url).ok_or(BodyProblem::BadLoginUrl)?;
             let message = message
-                .map(|m| m.trim().to_owned())
+                .map(|m| crate::text::displayable(&m).trim().to_owned())
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| DEFAULT_VERIFY_MESSAGE.to_owned());
             Ok(Registration::VerificationRequired { message, login_url })
         }
     }
+}
+
+/// A verification link as it may be shown: an `https://` or `http://` address with a
+/// host, in its serialised form (ASCII, nothing that can steer a terminal).
+fn web_address(text: &str) -> Option<String> {
+    let url = url::Url::parse(text).ok()?;
+    let web = matches!(url.scheme(), "https" | "http") && url.host().is_some();
+    web.then(|| url.into())
 }
 
 /// One entry of a 400 body's `message` array.
