@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod demographics;
 pub mod files;
+pub mod matched;
 pub mod patient;
 pub mod sandbox;
 pub mod secrets;

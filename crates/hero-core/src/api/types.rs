@@ -157,6 +157,8 @@ pub enum BodyProblem {
     BadPatientId,
     /// Not an `https://` or `http://` address (`javascript:`, `file:`, `data:`, …).
     BadLoginUrl,
+    /// A patient's details that are not an object of the reference's fields.
+    NotAPatient,
     Truncated,
     TooLarge,
 }
@@ -342,4 +344,68 @@ pub struct PracticeGroup {
 /// Any 2xx body counts as success; the name is shown when there is one.
 pub fn parse_practice_group(body: &[u8]) -> PracticeGroup {
     serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// `GET /v2/patients/{id}`: reading a patient back (Hero's patients reference).
+pub const PATIENTS_PATH: &str = "/v2/patients";
+
+/// A patient as `GET /v2/patients/{id}` returns one: only the fields the desk needs,
+/// with the reference's names. Every other field is ignored; any of these may be
+/// missing or null. The sandbox serves the same type.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRecord {
+    #[serde(default)]
+    pub hero_id: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// A date-time (`1992-02-01T00:00:00.000Z`) whose date is the date of birth.
+    #[serde(default)]
+    pub dob: Option<String>,
+    #[serde(default)]
+    pub nhs_number: Option<String>,
+    /// A date-time when the patient is recorded as deceased, else null.
+    #[serde(default)]
+    pub deceased_at: Option<String>,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub line_1: Option<String>,
+    #[serde(default)]
+    pub line_2: Option<String>,
+    #[serde(default)]
+    pub line_3: Option<String>,
+    #[serde(default)]
+    pub town: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// A PDS "restricted" (sensitive) record: its address and contacts are never shown.
+    /// The reference's default is false; null reads the same.
+    #[serde(default)]
+    pub restricted: Option<bool>,
+    /// Registered in the practice's clinical system; false: a temporary patient.
+    #[serde(default)]
+    pub ehr_registered: Option<bool>,
+}
+
+/// The record is a patient's details: nothing of it in a log.
+impl fmt::Debug for PatientRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PatientRecord(***)")
+    }
+}
+
+/// Parses a 2xx body of `GET /v2/patients/{id}`.
+pub fn parse_patient_record(body: &[u8]) -> Result<PatientRecord, BodyProblem> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| BodyProblem::NotJson)?;
+    if !value.is_object() {
+        return Err(BodyProblem::NotAPatient);
+    }
+    serde_json::from_value(value).map_err(|_| BodyProblem::NotAPatient)
 }
