@@ -256,3 +256,88 @@ async fn the_patient_id_is_one_path_segment() {
         assert_eq!(PatientId::parse(refused), None, "{refused}");
     }
 }
+
+// ------------------------------------------------------------ the demo sandbox
+
+/// Each demo record registered as the README says, then read back from the sandbox:
+/// the case it stands for is what the checks find.
+#[tokio::test]
+async fn the_sandbox_reads_back_each_demo_case() {
+    use hero_core::demographics::{Demographics, NamePart, PersonName, Postcode};
+    use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, today};
+    use hero_core::sandbox::{
+        DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_RECORDS, DemoKey, DemoRecordCase, SandboxOptions,
+        spawn,
+    };
+
+    let sandbox = spawn(
+        0,
+        SandboxOptions {
+            slow_delay: Duration::ZERO,
+            retry_after_secs: 0,
+            rate_limit_per_second: None,
+        },
+    )
+    .await
+    .unwrap();
+    let client = HeroClient::new(sandbox.demo_connection()).unwrap();
+    let readme = include_str!("../../../README.md");
+    for record in DEMO_RECORDS {
+        let query = match record.patient {
+            DemoKey::NhsNumber(nhs) => {
+                let demo = DEMO_PATIENTS.iter().find(|p| p.nhs_number == nhs).unwrap();
+                PatientQuery::ByNhsNumber {
+                    nhs_number: NhsNumber::parse(nhs).unwrap(),
+                    dob: DateOfBirth::parse(demo.dob, today()).unwrap(),
+                }
+            }
+            DemoKey::Named(forename, surname) => {
+                let demo = DEMO_NAMED_PATIENTS
+                    .iter()
+                    .find(|p| p.forename == forename)
+                    .unwrap();
+                PatientQuery::ByDemographics(Demographics {
+                    forename: PersonName::parse(forename, NamePart::Forename).unwrap(),
+                    surname: PersonName::parse(surname, NamePart::Surname).unwrap(),
+                    dob: DateOfBirth::parse(demo.dob, today()).unwrap(),
+                    postcode: Postcode::parse(demo.postcode).unwrap(),
+                })
+            }
+        };
+        let registration = client.register_pds(&query).await.unwrap();
+        let hero_core::api::Registration::Registered { patient_id } = registration else {
+            panic!("a demo record's patient registers");
+        };
+        let matched = client.patient_details(&patient_id).await.unwrap();
+        let codes: Vec<&str> = matched
+            .warnings(Some(&query))
+            .iter()
+            .map(hero_core::matched::Warning::code)
+            .collect();
+        let expected: &[&str] = match record.case {
+            DemoRecordCase::AsTyped => &[],
+            DemoRecordCase::DateOfBirthDiffers => &["date_of_birth_differs"],
+            DemoRecordCase::Restricted => &["restricted"],
+            DemoRecordCase::Deceased => &["deceased"],
+            DemoRecordCase::Temporary => &["temporary_patient"],
+        };
+        assert_eq!(codes, expected, "{:?}", record.case);
+        assert_eq!(matched.first_name(), Some(record.first_name));
+        if record.case == DemoRecordCase::Restricted {
+            assert_eq!(matched.postcode(), None);
+            assert!(matched.address_lines().is_empty());
+        } else {
+            assert_eq!(matched.postcode(), Some(record.postcode));
+        }
+        assert!(
+            readme.contains(record.what_the_card_shows),
+            "the README's demo tables say what {:?} shows",
+            record.case
+        );
+    }
+    let unknown = PatientId::parse("DEMO-000000").unwrap();
+    assert_eq!(
+        client.patient_details(&unknown).await,
+        Err(ApiError::PatientNotFound)
+    );
+}
