@@ -347,6 +347,18 @@ pub fn parse_practice_group(body: &[u8]) -> PracticeGroup {
 }
 
 /// `GET /v2/patients/{id}`: reading a patient back (Hero's patients reference).
+///
+/// Confirmed in the reference ("Get a Patient", v2): the path, the optional
+/// `data_source` query (left out), and the 200 fields read here with their types:
+/// `dob` (string or null, required), `deceased_at`, `first_name`, `last_name`,
+/// `nhs_number`, `mobile`, `email`, `line_1..3`, `town`, `county`, `postcode`,
+/// `hero_id` (`^\d+$`) all string or null; `restricted` boolean (default false);
+/// `ehr_registered` boolean or null (required). `dob` and `deceased_at` are date-times
+/// (the v1 page and the candidates list type them so).
+/// Guessed, and only here: no error statuses are documented for this call, so 404 is
+/// an unknown ID and 403 a key without permission to read patients (as elsewhere in
+/// Hero's API); a `restricted` null reads as false; a 400 (nothing the user typed was
+/// sent) is an unexpected status.
 pub const PATIENTS_PATH: &str = "/v2/patients";
 
 /// A patient as `GET /v2/patients/{id}` returns one: only the fields the desk needs,
