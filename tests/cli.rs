@@ -134,6 +134,95 @@ fn verification_required_prints_the_link_and_exits_0() {
     );
 }
 
+/// Nothing a hostile server sends reaches the terminal as a control: no escape sequence,
+/// no direction override, no line break inside a value, no `javascript:` link.
+#[test]
+fn what_hero_sends_is_printed_as_data_never_as_controls() {
+    let rt = runtime();
+    let hostile_ids = [
+        "\u{1b}]0;owned\u{7}\u{1b}[2J123",
+        "123\u{202E}987\nRegistered",
+        &"9".repeat(5_000),
+    ];
+    for id in hostile_ids {
+        let server = server_answering(
+            &rt,
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "patient_id": id })),
+        );
+        for json in [true, false] {
+            let mut args = vec![
+                "register",
+                "--nhs-number",
+                "9990000026",
+                "--dob",
+                "14/07/1985",
+            ];
+            if json {
+                args.push("--json");
+            }
+            let out = hero_intake(&server.uri(), &args);
+            assert_eq!(out.status.code(), Some(4), "an unreadable answer");
+            assert_printed_as_data(&out);
+            if json {
+                let printed = String::from_utf8_lossy(&out.stdout);
+                assert!(
+                    !printed.contains("987") && !printed.contains("99999"),
+                    "{printed}"
+                );
+            }
+        }
+    }
+    for link in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+    ] {
+        let server = server_answering(
+            &rt,
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"message": "Verify", "login_url": link})),
+        );
+        let (code, json, _) = register_json(&server.uri(), "9990000026", "14/07/1985");
+        assert_eq!(code, 4);
+        assert_eq!(json["outcome"], "error");
+        assert!(!json.to_string().contains(link));
+    }
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message": "Verify\u{1b}[2J\u{202E} now\r\nplease\u{7}",
+            "login_url": "https://patient.example.test/verify/x1\u{202E}"
+        })),
+    );
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_printed_as_data(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Verify[2J now  please"));
+}
+
+/// No control character but the line ends, no bidirectional control, in either stream.
+fn assert_printed_as_data(out: &Output) {
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !(c.is_control() || hero_core::text::is_bidi_control(c)),
+                "U+{:04X} printed",
+                c as u32
+            );
+        }
+    }
+}
+
 #[test]
 fn refusals_exit_3_and_failures_exit_4() {
     let rt = runtime();
@@ -678,5 +767,318 @@ fn the_batch_command_says_which_rows_hero_could_not_be_reached_for_and_that_runn
     assert_eq!(
         (json["not_reached"].as_u64(), json["failed"].as_u64()),
         (Some(1), Some(0))
+    );
+}
+
+// ------------------------------------------------------- reading a patient back
+
+/// A record as Hero's reference shapes it, for patient ID 70001.
+fn record_70001(restricted: bool) -> serde_json::Value {
+    serde_json::json!({
+        "hero_id": "70001",
+        "first_name": "Bobbie",
+        "last_name": "Placeholder",
+        "dob": "1985-07-14T23:30:00.000+01:00",
+        "nhs_number": "9990000026",
+        "mobile": "07700 900456",
+        "email": "bobbie@example.org",
+        "line_1": "2 Sample Road",
+        "town": "York",
+        "postcode": "YO1 7HH",
+        "restricted": restricted,
+        "deceased_at": null,
+        "ehr_registered": false,
+        "identifiers": [],
+        "sex": "Not known"
+    })
+}
+
+fn details_server(rt: &tokio::runtime::Runtime, response: ResponseTemplate) -> MockServer {
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v2/patients/70001"))
+            .and(header("x-api-key", KEY))
+            .and(header("x-practice-group-id", GROUP))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+fn patient_json(base_url: &str, id: &str) -> (i32, serde_json::Value) {
+    let out = hero_intake(base_url, &["patient", id, "--json"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("stdout is not one JSON object: {stdout:?}"));
+    (out.status.code().unwrap(), json)
+}
+
+#[test]
+fn patient_prints_who_hero_holds_and_exits_0() {
+    let rt = runtime();
+    let server = details_server(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(record_70001(false)),
+    );
+    let (code, json) = patient_json(&server.uri(), "70001");
+    assert_eq!(code, 0);
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "outcome": "found",
+            "patient_id": "70001",
+            "first_name": "Bobbie",
+            "last_name": "Placeholder",
+            "dob": "1985-07-14",
+            "nhs_number": "999 000 0026",
+            "postcode": "YO1 7HH",
+            "address": ["2 Sample Road", "York"],
+            "mobile": "07700 900456",
+            "email": "bobbie@example.org",
+            "restricted": false,
+            "deceased": false,
+            "registered_at_practice": false,
+            "warnings": [{
+                "code": "temporary_patient",
+                "message": "Temporary patient: not registered at this practice in its clinical system."
+            }]
+        })
+    );
+    // The text is for reading across a desk: contacts masked.
+    let out = hero_intake(&server.uri(), &["patient", "70001"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for shown in [
+        "Bobbie Placeholder",
+        "14 July 1985",
+        "999 000 0026",
+        "ending 456",
+        "b***@e***.org",
+    ] {
+        assert!(text.contains(shown), "{shown} missing from {text}");
+    }
+    assert!(!text.contains("900456") && !text.contains("bobbie@"));
+}
+
+#[test]
+fn a_restricted_record_has_no_contact_keys_at_all() {
+    let rt = runtime();
+    let server = details_server(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(record_70001(true)),
+    );
+    let (code, json) = patient_json(&server.uri(), "70001");
+    assert_eq!(code, 0);
+    for absent in ["postcode", "address", "mobile", "email"] {
+        assert!(json.get(absent).is_none(), "{absent} in {json}");
+    }
+    assert_eq!(json["restricted"], true);
+    assert_eq!(json["warnings"][0]["code"], "restricted");
+    let out = hero_intake(&server.uri(), &["patient", "70001"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for hidden in ["YO1", "York", "Sample Road", "456", "bobbie@", "b***"] {
+        assert!(!text.contains(hidden), "{hidden} shown: {text}");
+    }
+}
+
+#[test]
+fn patient_errors_read_as_register_errors() {
+    let rt = runtime();
+    for (status, exit) in [(404, 3), (403, 3), (401, 3), (500, 4)] {
+        let server = details_server(
+            &rt,
+            ResponseTemplate::new(status).set_body_json(serde_json::json!({"message": "x"})),
+        );
+        let (code, json) = patient_json(&server.uri(), "70001");
+        assert_eq!(
+            (code, &json["outcome"]),
+            (exit, &serde_json::json!("error"))
+        );
+        assert_eq!(json["status"], status);
+        assert!(
+            json["cause"]
+                .as_str()
+                .unwrap()
+                .contains(&status.to_string())
+        );
+    }
+    // An ID outside the rule is refused before anything is sent.
+    let server = server_expecting_nothing(&rt);
+    for id in ["12/34", "\u{1b}[2J", &"1".repeat(65)] {
+        let (code, json) = patient_json(&server.uri(), id);
+        assert_eq!(code, 2);
+        assert!(!json.to_string().contains(id));
+    }
+    rt.block_on(server.verify());
+}
+
+#[test]
+fn register_with_details_adds_the_patient_and_the_checks_and_still_exits_0() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+    );
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path("/v2/patients/70001"))
+            .respond_with(ResponseTemplate::new(200).set_body_json({
+                let mut r = record_70001(false);
+                r["dob"] = serde_json::json!("1985-07-15T00:00:00.000Z");
+                r["deceased_at"] = serde_json::json!("2025-01-01T00:00:00Z");
+                r
+            }))
+            .mount(&server),
+    );
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+            "--json",
+            "--details",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcome"], "registered");
+    assert_eq!(json["patient_id"], "70001");
+    assert_eq!(json["patient"]["first_name"], "Bobbie");
+    assert_eq!(json["patient"]["dob"], "1985-07-15");
+    assert!(json["patient"].get("warnings").is_none());
+    let codes: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["deceased", "date_of_birth_differs", "temporary_patient"]
+    );
+    assert_eq!(json["warnings"][1]["typed"], "1985-07-14");
+    assert_eq!(json["warnings"][1]["on_record"], "1985-07-15");
+}
+
+#[test]
+fn register_with_details_that_cant_be_read_still_registers() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+    );
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path("/v2/patients/70001"))
+            .respond_with(ResponseTemplate::new(403))
+            .mount(&server),
+    );
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+            "--json",
+            "--details",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcome"], "registered");
+    assert!(json.get("patient").is_none());
+    assert_eq!(json["warnings"][0]["code"], "details_unavailable");
+    assert!(
+        json["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not allowed to read")
+    );
+}
+
+/// Names and addresses from a hostile server reach neither the terminal nor the
+/// results file as controls or formulas.
+#[test]
+fn details_from_hero_are_printed_and_written_as_data() {
+    let rt = runtime();
+    let server = server_answering(
+        &rt,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"patient_id": "70001"})),
+    );
+    let mut hostile = record_70001(false);
+    hostile["first_name"] = serde_json::json!("=HYPERLINK(\"http://evil.invalid\")");
+    hostile["last_name"] = serde_json::json!("Place\u{1b}[2J\u{202E}holder\nX");
+    hostile["line_1"] = serde_json::json!("\u{1b}]0;title\u{7}2 Sample Road");
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path("/v2/patients/70001"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(hostile))
+            .mount(&server),
+    );
+    for json in [false, true] {
+        let mut args = vec![
+            "register",
+            "--nhs-number",
+            "9990000026",
+            "--dob",
+            "14/07/1985",
+            "--details",
+        ];
+        if json {
+            args.push("--json");
+        }
+        let out = hero_intake(&server.uri(), &args);
+        assert_eq!(out.status.code(), Some(0));
+        assert_printed_as_data(&out);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "NHS number,Date of birth\r\n9990000026,14/07/1985\r\n",
+    )
+    .unwrap();
+    let results = dir.path().join("results.csv");
+    let out = hero_intake(
+        &server.uri(),
+        &[
+            "batch",
+            list.to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+            "--details",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&results).unwrap();
+    let mut lines = written.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",Name on Hero's record,Checks")
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"http://evil.invalid\"\") Place[2Jholder X\","),
+        "{row}"
+    );
+    assert!(row.contains("Temporary patient"), "{row}");
+    assert!(
+        !written
+            .chars()
+            .any(|c| c.is_control() && c != '\r' && c != '\n')
     );
 }

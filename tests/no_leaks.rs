@@ -10,11 +10,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use hero_intake::api::{Connection, HeroClient, Registration, RetryPolicy, Timeouts};
+use hero_intake::api::{Connection, HeroClient, PatientId, Registration, RetryPolicy, Timeouts};
 use hero_intake::config::{BaseUrl, Environment, Settings};
 use hero_intake::patient::{DateOfBirth, NhsNumber, PatientQuery};
 use hero_intake::sandbox::{
-    DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DemoOutcome,
+    DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DEMO_RECORDS,
+    DemoOutcome, demo_patient_id_of,
 };
 use hero_intake::secrets::{ApiKey, KeyStore};
 use hero_intake::state::Phase;
@@ -134,6 +135,31 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
         }
     }
 
+    // Every demo patient read back, with its checks: nothing of a record is logged.
+    for record in DEMO_RECORDS {
+        let id = demo_patient_id_of(record.patient).unwrap();
+        let patient_id = PatientId::parse(&id).unwrap();
+        let matched = runtime
+            .block_on(client.patient_details(&patient_id))
+            .unwrap();
+        secrets.extend(
+            [
+                record.first_name,
+                record.last_name,
+                record.mobile,
+                record.email,
+                record.line_1,
+                record.town,
+                record.postcode,
+                record.dob_iso,
+            ]
+            .map(str::to_owned),
+        );
+        secrets.push(record.mobile.replace(' ', ""));
+        secrets.push(id);
+        tracing::trace!(?matched, warnings = ?matched.warnings(None), "what a careless log line would show");
+    }
+
     // The window: a saved key, a registration, a verification.
     let fixture = Fixture::new();
     let mut settings = Settings {
@@ -200,6 +226,10 @@ fn trace_logs_of_the_real_flows_hold_no_key_and_no_patient_data() {
     assert!(
         logs.contains("S. D. LS1 ***"),
         "so are patients traced by name"
+    );
+    assert!(
+        logs.contains("reading a patient's details") && logs.contains("MatchedPatient(***)"),
+        "patients were read back"
     );
     for secret in secrets {
         assert!(!logs.contains(&secret), "the logs contain {secret:?}");

@@ -9,10 +9,13 @@ use serde_json::json;
 use super::connect::{chosen_environment, retrying_client};
 use super::outcome::{Outcome, error_outcome, usage_error};
 use super::{EXIT_INVALID, EXIT_NO_ANSWER, EXIT_REFUSED};
-use crate::api::{ApiError, ErrorClass, Registration};
+use crate::api::{ApiError, ErrorClass, HeroClient, PatientId, Registration};
 use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate, result_rows, run_batch};
-use crate::batch::{BatchList, ResultOutcome, ResultRow, RowCheck, read_list, write_results};
+use crate::batch::{
+    BatchList, ResultOutcome, ResultRow, RowCheck, RowDetails, read_list, write_results,
+};
 use crate::config::Environment;
+use crate::matched::Warning;
 
 type Results = HashMap<usize, Result<Registration, ApiError>>;
 
@@ -20,21 +23,28 @@ pub(super) async fn batch(
     file: &std::path::Path,
     out: Option<&std::path::Path>,
     environment: Option<Environment>,
+    details: bool,
 ) -> Outcome {
     let (list, environment) = match read(file, environment) {
         Ok(read) => read,
         Err(outcome) => return outcome,
     };
     // Nothing sendable: no connection is made (no key needed, no demo server started).
-    let (summary, results) = if list.counts().valid == 0 {
-        (BatchSummary::default(), Results::new())
+    let (summary, results, client) = if list.counts().valid == 0 {
+        (BatchSummary::default(), Results::new(), None)
     } else {
         match retrying_client(Some(environment)).await {
-            Ok(client) => send(client, &list).await,
+            Ok(client) => {
+                let (summary, results) = send(client.clone(), &list).await;
+                (summary, results, Some(client))
+            }
             Err(outcome) => return outcome,
         }
     };
-    let rows = result_rows(&list, &results);
+    let mut rows = result_rows(&list, &results);
+    if let (true, Some(client)) = (details, &client) {
+        read_back(client, &list, &mut rows).await;
+    }
     if let Some(out) = out
         && let Err(e) = std::fs::write(out, write_results(&rows))
     {
@@ -136,6 +146,33 @@ async fn send(client: crate::api::HeroClient, list: &BatchList) -> (BatchSummary
     (summary, results)
 }
 
+/// `--details`: each registered row's patient read back, one at a time, after the run
+/// (so the list's pace is Hero's registrations' alone). A failure is the row's check.
+async fn read_back(client: &HeroClient, list: &BatchList, rows: &mut [ResultRow]) {
+    for row in rows.iter_mut() {
+        let typed = list.rows.iter().find_map(|r| match &r.outcome {
+            RowCheck::Valid(query) if r.row_number == row.row_number => Some(query),
+            _ => None,
+        });
+        let id = row.patient_id.as_deref().and_then(PatientId::parse);
+        let (Some(typed), Some(id), ResultOutcome::Registered) = (typed, id, row.outcome) else {
+            continue;
+        };
+        let (name_on_record, warnings) = match client.patient_details(&id).await {
+            Ok(matched) => (
+                matched.full_name().unwrap_or_default(),
+                matched.warnings(Some(typed)),
+            ),
+            Err(reason) => (String::new(), vec![Warning::DetailsUnavailable { reason }]),
+        };
+        let checks: Vec<String> = warnings.iter().map(Warning::message).collect();
+        row.details = Some(RowDetails {
+            name_on_record,
+            checks: checks.join(" "),
+        });
+    }
+}
+
 /// The counts, the exit code, and one JSON row per line of the list.
 fn summarise(
     list: &BatchList,
@@ -175,6 +212,8 @@ fn summarise(
                 "patient_id": r.patient_id,
                 "login_url": r.login_url,
                 "cause": (!r.cause.is_empty()).then_some(&r.cause),
+                "name_on_record": r.details.as_ref().map(|d| &d.name_on_record),
+                "checks": r.details.as_ref().map(|d| &d.checks),
             })
         })
         .collect();

@@ -5,6 +5,7 @@ mod check;
 mod connect;
 mod machine;
 mod outcome;
+mod patient;
 mod register;
 mod sandbox;
 
@@ -100,6 +101,19 @@ pub enum CliCommand {
         /// Send a number whose check digit fails (not allowed on production).
         #[arg(long, requires = "nhs_number")]
         allow_bad_check_digit: bool,
+        /// Also read back who was matched (name, date of birth, masked contacts) and
+        /// check it against what was typed: a second request.
+        #[arg(long)]
+        details: bool,
+    },
+    /// Read back the patient Hero holds under a patient ID: name, date of birth, NHS
+    /// number, masked contacts, and what needs a second look.
+    Patient {
+        patient_id: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
     },
     /// Check the server address, API key and practice group ID without registering
     /// anyone. Exit 0 when all is well.
@@ -122,6 +136,10 @@ pub enum CliCommand {
         json: bool,
         #[arg(long, value_enum)]
         environment: Option<EnvironmentArg>,
+        /// Also read back each registered patient: the name on Hero's record and the
+        /// checks go into the results (a second request per patient).
+        #[arg(long)]
+        details: bool,
     },
     /// For installers and IT: write the machine-wide settings file that every user of
     /// this computer gets (needs administrator rights). Empty values are left out.
@@ -162,6 +180,7 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             json,
             environment,
             allow_bad_check_digit,
+            details,
         } => {
             // clap has made sure it is exactly one of the two.
             let patient = match (nhs_number, forename, surname, postcode) {
@@ -177,6 +196,19 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
                 &dob,
                 environment.map(Environment::from),
                 allow_bad_check_digit,
+                details,
+            ));
+            print_outcome(&outcome, json);
+            ExitCode::from(outcome.code)
+        }
+        CliCommand::Patient {
+            patient_id,
+            json,
+            environment,
+        } => {
+            let outcome = runtime.block_on(patient::patient(
+                &patient_id,
+                environment.map(Environment::from),
             ));
             print_outcome(&outcome, json);
             ExitCode::from(outcome.code)
@@ -191,11 +223,13 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             out,
             json,
             environment,
+            details,
         } => {
             let outcome = runtime.block_on(batch::batch(
                 &file,
                 out.as_deref(),
                 environment.map(Environment::from),
+                details,
             ));
             print_outcome(&outcome, json);
             ExitCode::from(outcome.code)

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::connect::{chosen_environment, resolve_connection};
 use super::outcome::{Outcome, api_error_outcome, usage_error};
+use super::patient::add_details;
 use crate::api::{HeroClient, Registration};
 use crate::config::Environment;
 use crate::demographics::{Demographics, NamePart, PersonName, Postcode};
@@ -24,6 +25,7 @@ pub(super) async fn register(
     dob_text: &str,
     environment: Option<Environment>,
     allow_bad_check_digit: bool,
+    details: bool,
 ) -> Outcome {
     let environment = match chosen_environment(environment) {
         Ok(environment) => environment,
@@ -102,13 +104,24 @@ pub(super) async fn register(
         Ok(c) => c,
         Err(e) => return api_error_outcome(&e),
     };
-    match client.register_pds(&query).await {
-        Ok(Registration::Registered { patient_id }) => Outcome {
-            json: json!({"outcome": "registered", "patient_id": patient_id.as_str()}),
-            text: format!("Registered with Hero. Patient ID: {}", patient_id.as_str()),
-            to_stderr: false,
-            code: 0,
-        },
+    send(&client, &query, details).await
+}
+
+/// Sends the registration and, with `--details`, reads the patient back.
+async fn send(client: &HeroClient, query: &PatientQuery, details: bool) -> Outcome {
+    match client.register_pds(query).await {
+        Ok(Registration::Registered { patient_id }) => {
+            let mut outcome = Outcome {
+                json: json!({"outcome": "registered", "patient_id": patient_id.as_str()}),
+                text: format!("Registered with Hero. Patient ID: {}", patient_id.as_str()),
+                to_stderr: false,
+                code: 0,
+            };
+            if details {
+                add_details(&mut outcome, client, &patient_id, query).await;
+            }
+            outcome
+        }
         Ok(Registration::VerificationRequired { message, login_url }) => Outcome {
             json: json!({"outcome": "verification_required", "message": message, "login_url": login_url}),
             text: format!("Identity check needed: {message}\nVerification link: {login_url}"),

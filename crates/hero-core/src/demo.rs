@@ -1,4 +1,5 @@
-//! The demo's data: its credentials and its made-up patients, one for every outcome.
+//! The demo's data: its credentials and its made-up patients, one for every outcome, and
+//! the records they read back as, one for every check (`DEMO_RECORDS`).
 //! Data only, so the window can list the patients without the server that answers for
 //! them (`sandbox`).
 
@@ -132,3 +133,137 @@ pub const DEMO_NAMED_PATIENTS: [DemoNamedPatient; 3] = [
         what_happens: "No single patient matches (404)",
     },
 ];
+
+/// Which demo patient a made-up record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoKey {
+    /// An NHS number of [`DEMO_PATIENTS`], as typed there.
+    NhsNumber(&'static str),
+    /// A forename and surname of [`DEMO_NAMED_PATIENTS`].
+    Named(&'static str, &'static str),
+}
+
+/// What the desk sees when a demo patient's details are read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoRecordCase {
+    /// Everything as typed, registered at the practice.
+    AsTyped,
+    /// Hero's record has another date of birth than the one typed.
+    DateOfBirthDiffers,
+    /// A restricted record: it carries an address, which must never be shown.
+    Restricted,
+    Deceased,
+    /// Not registered at the practice in its clinical system (`ehr_registered: false`).
+    Temporary,
+}
+
+/// A made-up record for `GET /v2/patients/{id}`: fields as Hero's reference names them.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoRecord {
+    pub patient: DemoKey,
+    pub case: DemoRecordCase,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    /// As on the record, which may differ from the demo patient's typed one.
+    pub dob_iso: &'static str,
+    pub nhs_number: Option<&'static str>,
+    pub mobile: &'static str,
+    pub email: &'static str,
+    pub line_1: &'static str,
+    pub town: &'static str,
+    pub postcode: &'static str,
+    pub deceased_at: Option<&'static str>,
+    pub ehr_registered: bool,
+    /// The README demo tables' last column, word for word.
+    pub what_the_card_shows: &'static str,
+}
+
+/// One record for each case; names, numbers and addresses are made up (07700 900xxx is
+/// Ofcom's drama range).
+pub const DEMO_RECORDS: [DemoRecord; 5] = [
+    DemoRecord {
+        patient: DemoKey::NhsNumber("999 000 0018"),
+        case: DemoRecordCase::AsTyped,
+        first_name: "Alex",
+        last_name: "Exampleton",
+        dob_iso: "1992-02-01",
+        nhs_number: Some("9990000018"),
+        mobile: "07700 900123",
+        email: "alex.exampleton@example.com",
+        line_1: "1 Demo Street",
+        town: "Leeds",
+        postcode: "LS1 4AP",
+        deceased_at: None,
+        ehr_registered: true,
+        what_the_card_shows: "Alex Exampleton, as typed: name, date of birth, mobile ending 123",
+    },
+    DemoRecord {
+        patient: DemoKey::NhsNumber("999 000 0026"),
+        case: DemoRecordCase::DateOfBirthDiffers,
+        first_name: "Bobbie",
+        last_name: "Placeholder",
+        dob_iso: "1985-07-15",
+        nhs_number: Some("9990000026"),
+        mobile: "07700 900456",
+        email: "bobbie@example.org",
+        line_1: "2 Sample Road",
+        town: "York",
+        postcode: "YO1 7HH",
+        deceased_at: None,
+        ehr_registered: true,
+        what_the_card_shows: "Bobbie Placeholder: the date of birth differs (Hero's record: 15 July 1985)",
+    },
+    DemoRecord {
+        patient: DemoKey::NhsNumber("999 000 0069"),
+        case: DemoRecordCase::Restricted,
+        first_name: "Charlie",
+        last_name: "Hiddenfield",
+        dob_iso: "1999-12-31",
+        nhs_number: Some("9990000069"),
+        mobile: "07700 900789",
+        email: "charlie@example.net",
+        line_1: "3 Never Shown Lane",
+        town: "Hull",
+        postcode: "HU1 1AA",
+        deceased_at: None,
+        ehr_registered: true,
+        what_the_card_shows: "Charlie Hiddenfield: a restricted record (it carries an address, never shown)",
+    },
+    DemoRecord {
+        patient: DemoKey::NhsNumber("999 000 0085"),
+        case: DemoRecordCase::Deceased,
+        first_name: "Dana",
+        last_name: "Samplewood",
+        dob_iso: "2010-06-15",
+        nhs_number: Some("9990000085"),
+        mobile: "07700 900321",
+        email: "dana@example.com",
+        line_1: "4 Test Close",
+        town: "Bradford",
+        postcode: "BD1 1AA",
+        deceased_at: Some("2025-01-10T09:30:00.000Z"),
+        ehr_registered: true,
+        what_the_card_shows: "Dana Samplewood: deceased",
+    },
+    DemoRecord {
+        patient: DemoKey::Named("Sam", "Demoperson"),
+        case: DemoRecordCase::Temporary,
+        first_name: "Sam",
+        last_name: "Demoperson",
+        dob_iso: "1988-03-07",
+        nhs_number: Some("9990000093"),
+        mobile: "07700 900654",
+        email: "sam.demoperson@example.com",
+        line_1: "5 Made Up Avenue",
+        town: "Leeds",
+        postcode: "LS1 4AP",
+        deceased_at: None,
+        ehr_registered: false,
+        what_the_card_shows: "Sam Demoperson: a temporary patient (not registered at this practice)",
+    },
+];
+
+/// The made-up record of a demo patient, if it has one.
+pub fn demo_record(patient: DemoKey) -> Option<&'static DemoRecord> {
+    DEMO_RECORDS.iter().find(|r| r.patient == patient)
+}

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demographics;
 pub mod files;
 pub mod held;
+pub mod matched;
 pub mod patient;
 pub mod sandbox;
 pub mod secrets;

@@ -1,4 +1,5 @@
-//! The demo Hero API: `POST /v1/patients/register_pds` as the contract describes it,
+//! The demo Hero API: `POST /v1/patients/register_pds` as the contract describes it and
+//! `GET /v2/patients/{id}` (made-up records for the demo patients: `demo::DEMO_RECORDS`),
 //! served on 127.0.0.1 only, with a fixed table of demo patients covering every outcome.
 //! Built on the same wire types as the client, so there is one definition of the contract.
 
@@ -17,14 +18,14 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::api::types::{
-    API_KEY_HEADER, ErrorBody, ErrorMessage, ME_PATH, PRACTICE_GROUP_HEADER, REGISTER_PDS_PATH,
-    ValidationIssue,
+    API_KEY_HEADER, ErrorBody, ErrorMessage, ME_PATH, PATIENTS_PATH, PRACTICE_GROUP_HEADER,
+    PatientRecord, REGISTER_PDS_PATH, ValidationIssue,
 };
 use crate::config::BaseUrl;
 
 pub use crate::demo::{
-    DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DemoNamedPatient,
-    DemoOutcome, DemoPatient,
+    DEMO_API_KEY, DEMO_NAMED_PATIENTS, DEMO_PATIENTS, DEMO_PRACTICE_GROUP_ID, DEMO_RECORDS,
+    DemoKey, DemoNamedPatient, DemoOutcome, DemoPatient, DemoRecord, DemoRecordCase,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +129,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route(REGISTER_PDS_PATH, post(register_pds))
         .route(ME_PATH, get(me))
+        .route(&format!("{PATIENTS_PATH}/{{id}}"), get(patient_details))
         .route("/verify/{token}", get(verify_page))
         .route("/", get(index_page))
         .with_state(state)
@@ -161,6 +163,71 @@ fn demo_patient_id(digits: &str) -> String {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     format!("DEMO-{:06}", hash % 1_000_000)
+}
+
+/// The patient ID the sandbox gives a demo patient: the same as its registration's.
+pub fn demo_patient_id_of(patient: DemoKey) -> Option<String> {
+    match patient {
+        DemoKey::NhsNumber(typed) => {
+            let demo = DEMO_PATIENTS.iter().find(|p| p.nhs_number == typed)?;
+            Some(demo_patient_id(&digits_only(demo.nhs_number)))
+        }
+        DemoKey::Named(forename, surname) => {
+            let demo = DEMO_NAMED_PATIENTS
+                .iter()
+                .find(|p| p.forename == forename && p.surname == surname)?;
+            Some(demo_patient_id(&named_key(
+                demo.forename,
+                demo.surname,
+                demo.dob_iso,
+                demo.postcode,
+            )))
+        }
+    }
+}
+
+/// What a trace by name is known by: names in any case, the standard postcode.
+fn named_key(forename: &str, surname: &str, dob: &str, postcode: &str) -> String {
+    format!(
+        "{}|{}|{dob}|{postcode}",
+        forename.to_lowercase(),
+        surname.to_lowercase()
+    )
+}
+
+/// `GET /v2/patients/{id}`: the made-up record of a demo patient, shaped as Hero's.
+async fn patient_details(headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Some(refused) = credentials_refusal(&headers) {
+        return refused;
+    }
+    let Some(demo) = DEMO_RECORDS
+        .iter()
+        .find(|r| demo_patient_id_of(r.patient).as_deref() == Some(id.as_str()))
+    else {
+        return error(StatusCode::NOT_FOUND, "Patient not found");
+    };
+    let text = |s: &str| Some(s.to_owned());
+    let record = PatientRecord {
+        hero_id: Some(id),
+        first_name: text(demo.first_name),
+        last_name: text(demo.last_name),
+        dob: Some(format!("{}T00:00:00.000Z", demo.dob_iso)),
+        nhs_number: demo.nhs_number.map(str::to_owned),
+        deceased_at: demo.deceased_at.map(str::to_owned),
+        mobile: text(demo.mobile),
+        email: text(demo.email),
+        line_1: text(demo.line_1),
+        town: text(demo.town),
+        postcode: text(demo.postcode),
+        restricted: Some(demo.case == DemoRecordCase::Restricted),
+        ehr_registered: Some(demo.ehr_registered),
+        ..PatientRecord::default()
+    };
+    let mut body = serde_json::to_value(record).unwrap_or_default();
+    // As Hero's answer has them: fields the app ignores.
+    body["data_source"] = json!("pds");
+    body["identifiers"] = json!([]);
+    Json(body).into_response()
 }
 
 /// The demo credentials, checked as Hero checks real ones.
@@ -316,12 +383,7 @@ fn register_by_demographics(state: &AppState, request: &serde_json::Value) -> Re
     let Ok(postcode) = crate::demographics::Postcode::parse(postcode) else {
         return bad_request("postcode", "UK postcode");
     };
-    let key = format!(
-        "{}|{}|{dob}|{}",
-        forename.to_lowercase(),
-        surname.to_lowercase(),
-        postcode.as_str()
-    );
+    let key = named_key(forename, surname, dob, postcode.as_str());
     let registered = || Json(json!({ "patient_id": demo_patient_id(&key) })).into_response();
     let same_name = |p: &&DemoNamedPatient| {
         p.forename.to_lowercase() == forename.to_lowercase()
@@ -358,6 +420,6 @@ async fn verify_page(Path(_token): Path<String>) -> Html<&'static str> {
 async fn index_page() -> Html<&'static str> {
     Html(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hero Intake demo sandbox</title></head>\
-         <body><h1>Hero Intake demo sandbox</h1><p>POST /v1/patients/register_pds</p></body></html>",
+         <body><h1>Hero Intake demo sandbox</h1><p>POST /v1/patients/register_pds, GET /v2/patients/{id}</p></body></html>",
     )
 }

@@ -5,16 +5,36 @@
 /// Characters pasting from other programs leaves behind: zero-width spaces and joiners,
 /// direction marks and embeddings, word joiner, byte-order mark, soft hyphen.
 pub fn is_invisible(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+}
+
+/// Direction marks, embeddings, overrides and isolates: they reorder the text around
+/// them, so a name could be made to read as something else.
+pub fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
     )
+}
+
+/// Text from Hero (a name, an address line, a message) as it may be shown on a screen,
+/// in a terminal or in a file: control characters (escape sequences' ESC included) and
+/// bidirectional controls removed, line breaks and tabs turned into spaces. Data, never
+/// markup or commands.
+pub fn displayable(from_hero: &str) -> String {
+    from_hero
+        .chars()
+        .filter(|&c| !is_bidi_control(c))
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Drops invisible characters and turns every kind of space (non-breaking and tabs
@@ -65,6 +85,28 @@ mod tests {
     #[test]
     fn visible_text_is_kept_as_typed() {
         assert_eq!(strip_invisible("Zoë O'Neil-Łukasz"), "Zoë O'Neil-Łukasz");
+    }
+
+    #[test]
+    fn text_from_hero_loses_escapes_controls_and_direction_overrides() {
+        let hostile = "Ann\u{1b}[31m\u{202E}eno\u{2066}x\u{2069}\u{200F}\u{7}\nSmith\u{0}";
+        assert_eq!(displayable(hostile), "Ann[31menox Smith");
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2067}', '\u{2068}', '\u{200E}',
+            '\u{061C}', '\u{9B}', '\u{7F}',
+        ] {
+            assert_eq!(displayable(&format!("a{c}b")), "ab", "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn text_from_hero_keeps_every_visible_character() {
+        assert_eq!(
+            displayable("Zoë O'Neil-Łukasz, 1 Flat"),
+            "Zoë O'Neil-Łukasz, 1 Flat"
+        );
+        // Right-to-left text itself is data: only the controls that reorder it go.
+        assert_eq!(displayable("مريم"), "مريم");
     }
 
     #[test]

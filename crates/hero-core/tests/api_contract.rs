@@ -656,3 +656,92 @@ fn each_surface_says_what_to_do_in_its_own_words() {
     assert!(!in_file.contains("press"), "{in_file}");
     assert!(in_file.contains("run the list again"), "{in_file}");
 }
+
+// ------------------------------------------------- what comes from Hero is data
+
+/// Each refused without its text reaching the error: an escape sequence, a
+/// right-to-left override, a newline, a space, 5,000 characters, 65 characters.
+#[tokio::test]
+async fn patient_ids_outside_the_rule_are_unreadable_answers() {
+    let long = "9".repeat(5_000);
+    let hostile = [
+        "\u{1b}[31m123",
+        "123\u{202E}987",
+        "123\n456",
+        "12 34",
+        "=HYPERLINK(\"x\")",
+        long.as_str(),
+        &"1".repeat(65),
+    ];
+    for id in hostile {
+        let error = expect_err(
+            register(ResponseTemplate::new(200).set_body_json(json!({"patient_id": id}))).await,
+        );
+        assert_eq!(
+            error,
+            ApiError::BadResponse {
+                problem: BodyProblem::BadPatientId
+            }
+        );
+        assert_eq!(error.class(), ErrorClass::NoAnswer);
+        assert!(!error.cause().contains(id) && !error.fix(&RESULTS_FILE).contains(id));
+    }
+}
+
+#[tokio::test]
+async fn patient_ids_inside_the_rule_are_kept_as_sent() {
+    for id in ["7", "pat_123-ABC", &"1".repeat(64)] {
+        let result = register(ResponseTemplate::new(200).set_body_json(json!({"patient_id": id})))
+            .await
+            .unwrap();
+        assert_eq!(
+            result,
+            Registration::Registered {
+                patient_id: hero_core::api::PatientId::new(id)
+            }
+        );
+    }
+}
+
+#[tokio::test]
+async fn verification_links_that_are_not_web_addresses_are_unreadable_answers() {
+    for link in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.example.test/x",
+        "patient.example.test/verify",
+    ] {
+        let error = expect_err(
+            register(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"message": "Verify", "login_url": link})),
+            )
+            .await,
+        );
+        assert_eq!(
+            error,
+            ApiError::BadResponse {
+                problem: BodyProblem::BadLoginUrl
+            }
+        );
+        assert!(!error.cause().contains(link), "{link} repeated");
+    }
+}
+
+#[tokio::test]
+async fn an_http_link_stays_and_the_message_loses_its_controls() {
+    let result = register(ResponseTemplate::new(200).set_body_json(json!({
+        "message": "Verify\u{1b}[2J\u{202E} now\nplease",
+        "login_url": "http://patient.example.test/verify/x1"
+    })))
+    .await
+    .unwrap();
+    assert_eq!(
+        result,
+        Registration::VerificationRequired {
+            message: "Verify[2J now please".into(),
+            login_url: "http://patient.example.test/verify/x1".into(),
+        }
+    );
+}

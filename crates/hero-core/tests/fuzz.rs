@@ -1,8 +1,8 @@
 //! Property tests: the parsers never panic, and whatever they accept is consistent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hero_core::api::Registration;
 use hero_core::api::types::parse_success;
+use hero_core::api::{PatientId, Registration};
 use hero_core::patient::{DateOfBirth, MAX_AGE_YEARS, NhsNumber, NhsNumberError, TestNumbers};
 use hero_core::testing::mod11_check_digit;
 use jiff::civil::{Date, date};
@@ -161,23 +161,25 @@ fn check_registration(parsed: &Registration, source: &Value) {
         Registration::Registered { patient_id } => {
             let id = patient_id.as_str();
             assert!(!id.is_empty(), "empty patient id from {source}");
-            assert_eq!(id, id.trim(), "untrimmed patient id");
+            assert!(
+                id.len() <= 64
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "a patient id outside the rule"
+            );
             assert!(
                 source.get("patient_id").is_some(),
                 "Registered without patient_id: {source}"
             );
         }
         Registration::VerificationRequired { message, login_url } => {
-            assert!(!login_url.is_empty(), "empty login_url from {source}");
-            assert_eq!(login_url, login_url.trim());
+            let url = url::Url::parse(login_url).unwrap();
+            assert!(matches!(url.scheme(), "https" | "http"), "{login_url}");
             assert!(!message.trim().is_empty());
-            assert_eq!(
-                source
-                    .get("login_url")
-                    .and_then(Value::as_str)
-                    .map(str::trim),
-                Some(login_url.as_str())
-            );
+            assert!(!message.chars().any(char::is_control));
+            let sent = source.get("login_url").and_then(Value::as_str).unwrap();
+            assert_eq!(url::Url::parse(sent.trim()).unwrap(), url);
         }
     }
 }
@@ -350,10 +352,10 @@ proptest! {
         match parse_success(&body) {
             Ok(parsed) => check_registration(&parsed, &value),
             Err(problem) => {
-                // A usable string or number patient_id is never refused.
+                // A patient_id within the rule (a string or a number) is never refused.
                 let usable = match value.get("patient_id") {
-                    Some(Value::String(s)) => !s.trim().is_empty(),
-                    Some(Value::Number(_)) => true,
+                    Some(Value::String(s)) => PatientId::parse(s.trim()).is_some(),
+                    Some(Value::Number(n)) => PatientId::parse(&n.to_string()).is_some(),
                     _ => false,
                 };
                 prop_assert!(!usable, "{value} refused as {problem:?}");

@@ -27,6 +27,12 @@ pub enum ApiError {
         "No single patient on the NHS Spine (PDS) matched this name, date of birth and postcode (404)"
     )]
     NoSingleMatch,
+    /// Reading a patient back: Hero holds no patient under this ID.
+    #[error("Hero has no patient with this patient ID (404)")]
+    PatientNotFound,
+    /// Reading a patient back: the key may register patients but not read them.
+    #[error("This API key is not allowed to read patients' details (403)")]
+    DetailsNotPermitted,
     #[error(
         "Hero is busy (rate limit) and still said so after {attempts} attempts; nothing was registered"
     )]
@@ -128,6 +134,11 @@ fn describe_body_problem(problem: BodyProblem) -> &'static str {
         BodyProblem::WrongShape => "it had neither a patient ID nor a verification link",
         BodyProblem::EmptyPatientId => "the patient ID in it was empty",
         BodyProblem::EmptyLoginUrl => "the verification link in it was empty",
+        BodyProblem::BadPatientId => {
+            "the patient ID in it was not one Hero gives (letters, digits, - or _, at most 64)"
+        }
+        BodyProblem::BadLoginUrl => "the verification link in it was not a web address",
+        BodyProblem::NotAPatient => "it was not a patient's details",
         BodyProblem::Truncated => "it was cut off part-way",
         BodyProblem::TooLarge => "it was far larger than any answer Hero sends",
     }
@@ -193,6 +204,8 @@ impl ApiError {
             Self::Unauthorized => format!("Check the API key {key_is}, and that it is the key for this environment (staging and production keys differ)."),
             Self::Forbidden => format!("Check the practice group ID {group_is} matches the practice this key was issued for."),
             Self::NotFound => "Confirm the NHS number and date of birth with the patient. If they are right, the patient may not be registered with the NHS.".into(),
+            Self::PatientNotFound => "Check the patient ID: it must be one Hero gave for this practice group.".into(),
+            Self::DetailsNotPermitted => "Ask Hero to let this key read patients' details. Registering is not affected.".into(),
             Self::NoSingleMatch => "Check the spelling of both names, the date of birth and the postcode with the patient (the NHS may still have a previous address), or ask for their NHS number.".into(),
             Self::RateLimited { .. } => format!("Wait a minute, then {try_again}."),
             Self::RateLimitWaitTooLong { .. } => "Try this patient again after that time.".into(),
@@ -217,8 +230,8 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => Some(400),
             Self::Unauthorized => Some(401),
-            Self::Forbidden => Some(403),
-            Self::NotFound | Self::NoSingleMatch => Some(404),
+            Self::Forbidden | Self::DetailsNotPermitted => Some(403),
+            Self::NotFound | Self::NoSingleMatch | Self::PatientNotFound => Some(404),
             Self::RateLimited { .. } | Self::RateLimitWaitTooLong { .. } => Some(429),
             Self::ServerError { status, .. } | Self::UnexpectedStatus { status } => Some(*status),
             _ => None,
@@ -231,7 +244,9 @@ impl ApiError {
             | Self::Unauthorized
             | Self::Forbidden
             | Self::NotFound
-            | Self::NoSingleMatch => ErrorClass::Refused,
+            | Self::NoSingleMatch
+            | Self::PatientNotFound
+            | Self::DetailsNotPermitted => ErrorClass::Refused,
             Self::UnexpectedStatus { status } if (400..500).contains(status) => ErrorClass::Refused,
             _ => ErrorClass::NoAnswer,
         }

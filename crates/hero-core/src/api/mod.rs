@@ -1,4 +1,5 @@
-//! The Hero API client: one typed call, `register_pds`, with retries.
+//! The Hero API client: two typed calls, `register_pds` and `patient_details`, with one
+//! retry policy.
 
 pub mod error;
 pub mod proxy;
@@ -17,6 +18,7 @@ pub use retry::RetryPolicy;
 pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 
 use crate::config::BaseUrl;
+use crate::matched::MatchedPatient;
 use crate::patient::{PatientQuery, Trace};
 use crate::secrets::ApiKey;
 use types::{BodyProblem, RegisterPdsRequest};
@@ -158,23 +160,54 @@ impl HeroClient {
     pub async fn register_pds_with_progress(
         &self,
         query: &PatientQuery,
-        mut on_progress: impl FnMut(Progress),
+        on_progress: impl FnMut(Progress),
     ) -> Result<Registration, ApiError> {
         let body = RegisterPdsRequest::from(query);
-        let mut backoff = self.retry.backoff();
-        let mut attempt = 1;
         tracing::info!(patient = %query.masked(), trace = ?query.trace(), "registering patient");
+        self.with_retries("register_pds", || self.attempt(&body), on_progress)
+            .await
+    }
+
+    /// Reads back the patient Hero holds under `patient_id` (`GET /v2/patients/{id}`),
+    /// with the same retries. A 403 is [`ApiError::DetailsNotPermitted`] and a 404
+    /// [`ApiError::PatientNotFound`]: neither says anything about a registration.
+    pub async fn patient_details(
+        &self,
+        patient_id: &PatientId,
+    ) -> Result<MatchedPatient, ApiError> {
+        tracing::info!("reading a patient's details");
+        self.with_retries(
+            "patient_details",
+            || self.details_attempt(patient_id),
+            |_| {},
+        )
+        .await
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good or the retry policy runs out.
+    async fn with_retries<T, Fut>(
+        &self,
+        call: &'static str,
+        mut attempt: impl FnMut() -> Fut,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        let mut backoff = self.retry.backoff();
+        let mut attempt_number = 1;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(&body).await;
+            let outcome = attempt().await;
             tracing::debug!(
-                attempt,
+                call,
+                attempt = attempt_number,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 ok = outcome.is_ok(),
-                "register_pds attempt finished"
+                "attempt finished"
             );
             let failure = match outcome {
-                Ok(registration) => return Ok(registration),
+                Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             let (asked, reason) = match failure.retry {
@@ -183,12 +216,12 @@ impl HeroClient {
                 Retry::RateLimited(asked) => (asked, WaitReason::RateLimited),
             };
             let Some(backoff_delay) = backoff.next() else {
-                return Err(with_attempts(failure.error, attempt));
+                return Err(with_attempts(failure.error, attempt_number));
             };
             let delay = asked.unwrap_or(backoff_delay);
             if delay > self.retry.max_wait {
                 if reason == WaitReason::Transient {
-                    return Err(with_attempts(failure.error, attempt));
+                    return Err(with_attempts(failure.error, attempt_number));
                 }
                 tracing::warn!(
                     wait_s = delay.as_secs(),
@@ -197,14 +230,15 @@ impl HeroClient {
                 return Err(ApiError::RateLimitWaitTooLong { wait: delay });
             }
             tracing::info!(
-                attempt,
+                call,
+                attempt = attempt_number,
                 delay_ms = delay.as_millis() as u64,
                 ?reason,
                 "retrying"
             );
-            attempt += 1;
+            attempt_number += 1;
             on_progress(Progress::Waiting {
-                next_attempt: attempt,
+                next_attempt: attempt_number,
                 delay,
                 reason,
             });
@@ -232,9 +266,7 @@ impl HeroClient {
         match status.as_u16() {
             200..=299 => Ok(types::parse_practice_group(&body)),
             404 => Err(ApiError::NotHeroApi),
-            _ => Err(interpret(status, None, &body, Trace::NhsNumber)
-                .err()
-                .map_or(ApiError::Internal, |f| f.error)),
+            _ => Err(status_failure(status, None, &body, Trace::NhsNumber).error),
         }
     }
 
@@ -258,6 +290,46 @@ impl HeroClient {
         tracing::debug!(status = status.as_u16(), "Hero answered");
         let answer = read_capped(response).await?;
         interpret(status, retry_after, &answer, body.trace())
+    }
+
+    async fn details_attempt(&self, patient_id: &PatientId) -> Result<MatchedPatient, Failure> {
+        let response = self
+            .http
+            .get(self.patient_url(patient_id))
+            .headers(self.headers()?)
+            .send()
+            .await
+            .map_err(|e| transport::classify(&e.without_url(), self.proxy.as_deref()))?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        tracing::debug!(
+            status = status.as_u16(),
+            "Hero answered the patient details request"
+        );
+        let body = read_capped(response).await?;
+        let error = match status.as_u16() {
+            200..=299 => {
+                return types::parse_patient_record(&body)
+                    .map(MatchedPatient::from_record)
+                    .map_err(|problem| Failure::final_(ApiError::BadResponse { problem }));
+            }
+            // Nothing was sent for Hero to find fault with: not the patient's details.
+            400 => ApiError::UnexpectedStatus { status: 400 },
+            403 => ApiError::DetailsNotPermitted,
+            404 => ApiError::PatientNotFound,
+            _ => return Err(status_failure(status, retry_after, &body, Trace::NhsNumber)),
+        };
+        Err(Failure::final_(error))
+    }
+
+    /// `{base}/v2/patients/{id}`, the ID percent-encoded as one path segment.
+    fn patient_url(&self, patient_id: &PatientId) -> reqwest::Url {
+        let mut url = reqwest::Url::parse(&self.connection.base_url.join(types::PATIENTS_PATH))
+            .unwrap_or_else(|_| unreachable!("a BaseUrl joined with a fixed path is a URL"));
+        url.path_segments_mut()
+            .unwrap_or_else(|()| unreachable!("an https or http URL has path segments"))
+            .push(patient_id.as_str());
+        url
     }
 
     fn headers(&self) -> Result<HeaderMap, Failure> {
@@ -347,12 +419,22 @@ fn interpret(
     body: &[u8],
     trace: Trace,
 ) -> Result<Registration, Failure> {
+    if status.is_success() {
+        return types::parse_success(body)
+            .map_err(|problem| Failure::final_(ApiError::BadResponse { problem }));
+    }
+    Err(status_failure(status, retry_after, body, trace))
+}
+
+/// What a status other than 2xx means, and whether to try again.
+fn status_failure(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &[u8],
+    trace: Trace,
+) -> Failure {
     let code = status.as_u16();
     let error = match code {
-        200..=299 => {
-            return types::parse_success(body)
-                .map_err(|problem| Failure::final_(ApiError::BadResponse { problem }));
-        }
         300..=399 => ApiError::Redirected,
         400 => {
             let blamed = types::blamed_fields(body);
@@ -370,19 +452,19 @@ fn interpret(
             Trace::Demographics => ApiError::NoSingleMatch,
         },
         429 => {
-            return Err(Failure {
+            return Failure {
                 error: ApiError::RateLimited { attempts: 1 },
                 retry: Retry::RateLimited(retry_after),
-            });
+            };
         }
         502..=504 => {
-            return Err(Failure {
+            return Failure {
                 error: ApiError::ServerError {
                     status: code,
                     attempts: 1,
                 },
                 retry: Retry::Transient(retry_after),
-            });
+            };
         }
         500..=599 => ApiError::ServerError {
             status: code,
@@ -390,5 +472,5 @@ fn interpret(
         },
         _ => ApiError::UnexpectedStatus { status: code },
     };
-    Err(Failure::final_(error))
+    Failure::final_(error)
 }

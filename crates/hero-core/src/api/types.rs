@@ -75,9 +75,25 @@ impl From<&PatientQuery> for RegisterPdsRequest {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PatientId(String);
 
+/// Longest patient ID accepted. Hero's are digits (`^\d+$` in its reference); 64
+/// leaves room without letting an answer fill a screen.
+pub const MAX_PATIENT_ID_CHARS: usize = 64;
+
 impl PatientId {
+    /// Unchecked: for tests and values already read through [`PatientId::parse`].
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
+    }
+
+    /// The one rule for a patient ID, from Hero or typed on the command line: 1 to 64
+    /// ASCII letters, digits, `-` or `_`. Anything else is not an ID (and could carry
+    /// an escape sequence or a direction override to a terminal or a screen).
+    pub fn parse(text: &str) -> Option<Self> {
+        let well_formed = (1..=MAX_PATIENT_ID_CHARS).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Self(text.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -137,6 +153,12 @@ pub enum BodyProblem {
     WrongShape,
     EmptyPatientId,
     EmptyLoginUrl,
+    /// Not 1 to 64 letters, digits, `-` or `_`.
+    BadPatientId,
+    /// Not an `https://` or `http://` address (`javascript:`, `file:`, `data:`, …).
+    BadLoginUrl,
+    /// A patient's details that are not an object of the reference's fields.
+    NotAPatient,
     Truncated,
     TooLarge,
 }
@@ -157,22 +179,30 @@ pub fn parse_success(body: &[u8]) -> Result<Registration, BodyProblem> {
             if id.is_empty() {
                 return Err(BodyProblem::EmptyPatientId);
             }
-            Ok(Registration::Registered {
-                patient_id: PatientId(id),
-            })
+            let patient_id = PatientId::parse(&id).ok_or(BodyProblem::BadPatientId)?;
+            Ok(Registration::Registered { patient_id })
         }
         SuccessBody::VerificationRequired { message, login_url } => {
-            let login_url = login_url.trim().to_owned();
+            let login_url = login_url.trim();
             if login_url.is_empty() {
                 return Err(BodyProblem::EmptyLoginUrl);
             }
+            let login_url = web_address(login_url).ok_or(BodyProblem::BadLoginUrl)?;
             let message = message
-                .map(|m| m.trim().to_owned())
+                .map(|m| crate::text::displayable(&m).trim().to_owned())
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| DEFAULT_VERIFY_MESSAGE.to_owned());
             Ok(Registration::VerificationRequired { message, login_url })
         }
     }
+}
+
+/// A verification link as it may be shown: an `https://` or `http://` address with a
+/// host, in its serialised form (ASCII, nothing that can steer a terminal).
+fn web_address(text: &str) -> Option<String> {
+    let url = url::Url::parse(text).ok()?;
+    let web = matches!(url.scheme(), "https" | "http") && url.host().is_some();
+    web.then(|| url.into())
 }
 
 /// One entry of a 400 body's `message` array.
@@ -314,4 +344,80 @@ pub struct PracticeGroup {
 /// Any 2xx body counts as success; the name is shown when there is one.
 pub fn parse_practice_group(body: &[u8]) -> PracticeGroup {
     serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// `GET /v2/patients/{id}`: reading a patient back (Hero's patients reference).
+///
+/// Confirmed in the reference ("Get a Patient", v2): the path, the optional
+/// `data_source` query (left out), and the 200 fields read here with their types:
+/// `dob` (string or null, required), `deceased_at`, `first_name`, `last_name`,
+/// `nhs_number`, `mobile`, `email`, `line_1..3`, `town`, `county`, `postcode`,
+/// `hero_id` (`^\d+$`) all string or null; `restricted` boolean (default false);
+/// `ehr_registered` boolean or null (required). `dob` and `deceased_at` are date-times
+/// (the v1 page and the candidates list type them so).
+/// Guessed, and only here: no error statuses are documented for this call, so 404 is
+/// an unknown ID and 403 a key without permission to read patients (as elsewhere in
+/// Hero's API); a `restricted` null reads as false; a 400 (nothing the user typed was
+/// sent) is an unexpected status.
+pub const PATIENTS_PATH: &str = "/v2/patients";
+
+/// A patient as `GET /v2/patients/{id}` returns one: only the fields the desk needs,
+/// with the reference's names. Every other field is ignored; any of these may be
+/// missing or null. The sandbox serves the same type.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRecord {
+    #[serde(default)]
+    pub hero_id: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// A date-time (`1992-02-01T00:00:00.000Z`) whose date is the date of birth.
+    #[serde(default)]
+    pub dob: Option<String>,
+    #[serde(default)]
+    pub nhs_number: Option<String>,
+    /// A date-time when the patient is recorded as deceased, else null.
+    #[serde(default)]
+    pub deceased_at: Option<String>,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub line_1: Option<String>,
+    #[serde(default)]
+    pub line_2: Option<String>,
+    #[serde(default)]
+    pub line_3: Option<String>,
+    #[serde(default)]
+    pub town: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// A PDS "restricted" (sensitive) record: its address and contacts are never shown.
+    /// The reference's default is false; null reads the same.
+    #[serde(default)]
+    pub restricted: Option<bool>,
+    /// Registered in the practice's clinical system; false: a temporary patient.
+    #[serde(default)]
+    pub ehr_registered: Option<bool>,
+}
+
+/// The record is a patient's details: nothing of it in a log.
+impl fmt::Debug for PatientRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PatientRecord(***)")
+    }
+}
+
+/// Parses a 2xx body of `GET /v2/patients/{id}`.
+pub fn parse_patient_record(body: &[u8]) -> Result<PatientRecord, BodyProblem> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| BodyProblem::NotJson)?;
+    if !value.is_object() {
+        return Err(BodyProblem::NotAPatient);
+    }
+    serde_json::from_value(value).map_err(|_| BodyProblem::NotAPatient)
 }

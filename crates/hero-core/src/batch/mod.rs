@@ -54,8 +54,8 @@ pub use columns::{
 };
 pub use records::Delimiter;
 pub use results::{
-    RESULTS_FILE, RESULTS_HEADER, RESULTS_HEADER_WITH_NAMES, ResultOutcome, ResultRow,
-    write_results,
+    DETAILS_HEADER, RESULTS_FILE, RESULTS_HEADER, RESULTS_HEADER_WITH_NAMES, ResultOutcome,
+    ResultRow, RowDetails, write_results,
 };
 
 /// Most patients (data rows) one file may hold.

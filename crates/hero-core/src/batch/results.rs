@@ -49,6 +49,9 @@ pub const RESULTS_HEADER_WITH_NAMES: [&str; 12] = [
 /// What to do about a row Hero couldn't be reached for.
 pub const SEND_AGAIN_FIX: &str = "Run the same list again once Hero answers: this row is sent again, and rows already registered only get the same patient ID back, so running it again is safe.";
 
+/// The columns [`write_results`] adds when patients were read back (`batch --details`).
+pub const DETAILS_HEADER: [&str; 2] = ["Name on Hero's record", "Checks"];
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What happened to one row of a batch.
@@ -111,6 +114,16 @@ pub struct ResultRow {
     pub cause: String,
     /// What the user should do (empty when nothing).
     pub fix: String,
+    /// Who Hero matched, when the patient was read back.
+    pub details: Option<RowDetails>,
+}
+
+/// A registered row's patient as read back: the name on Hero's record and the checks'
+/// sentences (empty when nothing needs a second look).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RowDetails {
+    pub name_on_record: String,
+    pub checks: String,
 }
 
 impl fmt::Debug for ResultRow {
@@ -205,6 +218,7 @@ impl ResultRow {
             login_url: None,
             cause,
             fix,
+            details: None,
         }
     }
 
@@ -246,6 +260,7 @@ impl ResultRow {
             login_url: None,
             cause: String::new(),
             fix: String::new(),
+            details: None,
         }
     }
 }
@@ -273,11 +288,14 @@ fn write_records(out: &mut Vec<u8>, rows: &[ResultRow]) -> csv::Result<()> {
     let with_names = rows
         .iter()
         .any(|r| !(r.forename.is_empty() && r.surname.is_empty() && r.postcode.is_empty()));
-    if with_names {
-        writer.write_record(RESULTS_HEADER_WITH_NAMES)?;
+    let with_details = rows.iter().any(|r| r.details.is_some());
+    let header: &[&str] = if with_names {
+        &RESULTS_HEADER_WITH_NAMES
     } else {
-        writer.write_record(RESULTS_HEADER)?;
-    }
+        &RESULTS_HEADER
+    };
+    let details_header = DETAILS_HEADER.iter().filter(|_| with_details);
+    writer.write_record(header.iter().chain(details_header))?;
     for row in rows {
         let row_number = row.row_number.to_string();
         let names = [row.forename.as_str(), &row.surname, &row.postcode];
@@ -291,7 +309,15 @@ fn write_records(out: &mut Vec<u8>, rows: &[ResultRow]) -> csv::Result<()> {
                 row.login_url.as_deref().unwrap_or(""),
                 &row.cause,
                 &row.fix,
-            ]);
+            ])
+            .chain(
+                [
+                    row.details.as_ref().map_or("", |d| &d.name_on_record),
+                    row.details.as_ref().map_or("", |d| &d.checks),
+                ]
+                .into_iter()
+                .filter(|_| with_details),
+            );
         writer.write_record(cells.map(neutralise_formula).map(|c| c.into_owned()))?;
     }
     writer.flush()?;
@@ -318,5 +344,40 @@ mod tests {
         assert_eq!(neutralise_formula("-1"), "'-1");
         assert_eq!(neutralise_formula("\tx"), "'\tx");
         assert_eq!(neutralise_formula("a=b"), "a=b");
+    }
+
+    #[test]
+    fn details_add_two_neutralised_columns_only_when_read_back() {
+        let query = crate::patient::PatientQuery::ByNhsNumber {
+            nhs_number: NhsNumber::parse("9990000018").unwrap_or_else(|_| unreachable!()),
+            dob: crate::patient::DateOfBirth::from_record(jiff::civil::date(1992, 2, 1)),
+        };
+        let registered = Registration::Registered {
+            patient_id: crate::api::PatientId::new("70001"),
+        };
+        let plain = ResultRow::registered(2, &query, &registered);
+        let read_back = ResultRow {
+            details: Some(RowDetails {
+                name_on_record: "=cmd|' /C calc'!A0".into(),
+                checks: "@SUM(A1)".into(),
+            }),
+            ..plain.clone()
+        };
+        let text =
+            String::from_utf8(write_results(std::slice::from_ref(&plain))).unwrap_or_default();
+        assert!(!text.contains(DETAILS_HEADER[0]));
+        let text = String::from_utf8(write_results(&[read_back, plain])).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].ends_with(",Name on Hero's record,Checks"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].ends_with(",'=cmd|' /C calc'!A0,'@SUM(A1)"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].ends_with(",,"), "{}", lines[2]);
     }
 }

@@ -223,6 +223,12 @@ impl DateOfBirth {
         Ok(Self(date))
     }
 
+    /// A date of birth as a record holds it (Hero's read-back), not as typed: none of
+    /// the typing rules apply.
+    pub fn from_record(date: Date) -> Self {
+        Self(date)
+    }
+
     /// The wire form: `1992-02-01`.
     pub fn iso(&self) -> String {
         format!(
