@@ -265,6 +265,9 @@ impl eframe::App for HeroIntakeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if ctx.input(|i| !i.events.is_empty()) {
+            self.intake.note_input(std::time::Instant::now());
+        }
         let mut messages = ctx.input_mut(|input| self.shortcuts(input));
         messages.extend(self.draw(ui));
         // A message changes what is on screen, and keys typed ahead wait for their

@@ -13,6 +13,7 @@ impl HeroIntakeApp {
                 desk.note_answer(result.as_ref().err());
                 self.intake.on_finished(id, result, desk, fx);
             }
+            Event::PatientRead { id, result } => self.intake.on_patient_read(id, result),
             Event::HeldProbed(answer) => {
                 desk.note_answer(answer.as_ref().err());
                 self.intake.on_held_probed(answer, desk);

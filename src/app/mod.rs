@@ -267,7 +267,7 @@ impl HeroIntakeApp {
             return Ok(None);
         }
         self.starting_up = false;
-        let _ = self.intake.intake.next_patient();
+        self.intake.forget_patient();
         Ok(self.desk.switch_environment(environment))
     }
 }

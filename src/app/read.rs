@@ -83,6 +83,11 @@ impl HeroIntakeApp {
         &self.intake.intake
     }
 
+    /// Who was matched, for the patient registered last.
+    pub fn intake_card(&self) -> Option<&crate::screens::intake::card::Card> {
+        self.intake.card()
+    }
+
     /// The patients kept while Hero can't be reached.
     pub fn intake_held(&self) -> &crate::held::HeldQueue {
         self.intake.held()

@@ -10,12 +10,13 @@ use tokio::task::AbortHandle;
 
 use std::path::PathBuf;
 
-use crate::api::{ApiError, HeroClient, PracticeGroup, Progress, Registration};
+use crate::api::{ApiError, HeroClient, PatientId, PracticeGroup, Progress, Registration};
 use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::batch::{BatchList, ListError};
 use crate::config::{BaseUrl, Environment};
 use crate::files::FilePicker;
 use crate::held::HeldId;
+use crate::matched::MatchedPatient;
 use crate::patient::{PatientQuery, TestNumbers};
 use crate::secrets::{ApiKey, KeyStore, KeyStoreError};
 
@@ -57,6 +58,11 @@ pub enum Event {
     ResultsSaved(Option<Result<PathBuf, SaveError>>),
     /// Whether Hero answered `GET /v1/me`, asked while patients are held.
     HeldProbed(Result<(), ApiError>),
+    /// The registered patient read back (`GET /v2/patients/{id}`), for request `id`.
+    PatientRead {
+        id: RequestId,
+        result: Result<MatchedPatient, ApiError>,
+    },
     /// A held patient's registration came back.
     HeldSent {
         id: HeldId,
@@ -215,6 +221,19 @@ impl Worker {
         self.runtime.spawn(async move {
             let result = client.check_connection().await;
             sender.send(Event::ConnectionChecked(result));
+        });
+    }
+
+    /// Reads a registered patient back, for the desk to confirm who was matched. A panic
+    /// inside comes back as `ApiError::Internal`.
+    pub fn read_patient(&self, id: RequestId, client: HeroClient, patient_id: PatientId) {
+        let sender = self.sender();
+        let job = self
+            .runtime
+            .spawn(async move { client.patient_details(&patient_id).await });
+        self.runtime.spawn(async move {
+            let result = job.await.unwrap_or(Err(ApiError::Internal));
+            sender.send(Event::PatientRead { id, result });
         });
     }
 

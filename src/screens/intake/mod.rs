@@ -1,6 +1,7 @@
 //! The intake screen: the form, what came back, the in-place key fix and this shift's
 //! list. Its state outlives visits to Settings and lists: the desk's patient stays.
 
+pub mod card;
 pub mod form;
 pub mod held;
 pub mod key_fix;
@@ -59,6 +60,10 @@ pub struct State {
     held: crate::held::HeldQueue,
     /// "Hero is back: …", said once.
     back_notice: Option<String>,
+    /// Who was matched, for the patient registered last.
+    card: Option<card::Card>,
+    /// The last key or click: the card hides after a few idle minutes.
+    last_input: Instant,
 }
 
 impl Default for State {
@@ -71,6 +76,8 @@ impl Default for State {
             show_shift: true,
             held: crate::held::HeldQueue::default(),
             back_notice: None,
+            card: None,
+            last_input: Instant::now(),
         }
     }
 }
@@ -126,6 +133,7 @@ impl State {
         match msg {
             Msg::Submit => {
                 self.back_notice = None;
+                self.card = None;
                 self.submit(desk, fx);
             }
             Msg::Cancel => {
@@ -137,6 +145,7 @@ impl State {
             Msg::NextPatient => {
                 if self.intake.next_patient() {
                     self.back_notice = None;
+                    self.card = None;
                     self.key_fix = None;
                     self.show_all_errors = false;
                     fx.focus(form::nhs_field_id());
@@ -255,17 +264,65 @@ impl State {
         }
         let entry = shift::entry(&self.intake, &result, desk.is_demo());
         let was_current = self.intake.is_busy();
+        let registered = match &result {
+            Ok(Registration::Registered { patient_id }) => Some(patient_id.clone()),
+            _ => None,
+        };
         if let Some(command) = self.intake.on_finished(id, result) {
             self.run(command, desk, fx);
         }
         if was_current && !self.intake.is_busy() {
             self.shift.extend(entry);
+            if let Some(patient_id) = registered {
+                self.read_back(id, patient_id, desk);
+            }
         }
         // Focus goes where the user types next.
         match self.intake.fields_to_correct().first() {
             Some(field) => fx.focus(form::field_id(*field)),
             None if self.intake.is_editable() => fx.focus(form::nhs_field_id()),
             None => {}
+        }
+    }
+
+    /// Reads the registered patient back for the card; the ID is already on screen.
+    fn read_back(&mut self, id: RequestId, patient_id: crate::api::PatientId, desk: &mut Desk) {
+        let Some(typed) = self.intake.last_sent().cloned() else {
+            return;
+        };
+        let mut card = card::Card::reading(id, typed);
+        match desk.connection().map(|c| desk.client(c)) {
+            Ok(Ok(client)) => desk.worker.read_patient(id, client, patient_id),
+            Ok(Err(error)) => card.on_read(Err(error)),
+            Err(_) => card.on_read(Err(ApiError::Internal)),
+        }
+        self.card = Some(card);
+    }
+
+    pub fn on_patient_read(
+        &mut self,
+        id: RequestId,
+        result: Result<crate::matched::MatchedPatient, ApiError>,
+    ) {
+        if let Some(card) = self.card.as_mut().filter(|c| c.request == id) {
+            card.on_read(result);
+        }
+    }
+
+    /// The card shown, if any (the patient last registered).
+    pub fn card(&self) -> Option<&card::Card> {
+        self.card.as_ref()
+    }
+
+    /// A key or click: the card stays up.
+    pub fn note_input(&mut self, now: Instant) {
+        self.last_input = now;
+    }
+
+    /// The environment changed: an empty form, no card.
+    pub fn forget_patient(&mut self) {
+        if self.intake.next_patient() {
+            self.card = None;
         }
     }
 
@@ -359,12 +416,28 @@ impl State {
             },
         ));
         ui.separator();
+        let now = Instant::now();
+        let hide_after = std::time::Duration::from_secs(
+            60 * u64::from(desk.settings.hide_details_after_minutes),
+        );
+        let card = match &self.card {
+            Some(card) if card::visible(self.last_input, hide_after, now) => {
+                // Draw again when it is due to hide, then idle.
+                let left =
+                    hide_after.saturating_sub(now.saturating_duration_since(self.last_input));
+                ui.ctx().request_repaint_after(left);
+                result::CardView::Shown(card)
+            }
+            Some(_) => result::CardView::Hidden,
+            None => result::CardView::None,
+        };
         messages.extend(result::show(
             ui,
             &self.intake,
             demo,
-            Instant::now(),
+            now,
             self.key_fix.as_mut(),
+            card,
         ));
         // Below the form and the result, so both stay in view whatever the table's size.
         if demo {

@@ -13,12 +13,21 @@ use crate::ui::{ERROR_ICON, OK_ICON, error_color, error_line, ok_color};
 pub const PATIENT_ID_LABEL: &str = "Patient ID";
 pub const LOGIN_URL_LABEL: &str = "Verification link";
 
+/// Who was matched, beneath the patient ID.
+pub enum CardView<'a> {
+    None,
+    /// Hidden after a few idle minutes.
+    Hidden,
+    Shown(&'a super::card::Card),
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     intake: &Intake,
     demo: bool,
     now: Instant,
     key_fix: Option<&mut KeyFix>,
+    card: CardView<'_>,
 ) -> Vec<Msg> {
     let mut actions = Vec::new();
     let not_real = if demo {
@@ -56,6 +65,14 @@ pub fn show(
         }
         Phase::Registered { patient_id, copied } => {
             registered(ui, patient_id.as_str(), *copied, not_real, &mut actions);
+            match card {
+                CardView::Shown(card) => super::card::show(ui, card),
+                CardView::Hidden => {
+                    ui.label(super::card::HIDDEN_NOTE);
+                }
+                CardView::None => {}
+            }
+            next_patient_button(ui, &mut actions);
         }
         Phase::VerificationRequired {
             message,
@@ -140,7 +157,6 @@ fn registered(
             ui.colored_label(ok_color(ui), format!("{OK_ICON} Copied"));
         }
     });
-    next_patient_button(ui, actions);
 }
 
 /// What Hero said when the patient must verify their identity.

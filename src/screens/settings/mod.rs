@@ -20,6 +20,8 @@ pub enum Msg {
     RemoveKey,
     SaveSettings,
     SetTheme(ThemeChoice),
+    /// Idle minutes before the matched patient's details hide.
+    SetHideDetailsAfter(u32),
     TestConnection,
 }
 
@@ -84,6 +86,10 @@ impl State {
                 desk.settings.theme = theme;
                 self.save(desk);
                 fx.restyle = true;
+            }
+            Msg::SetHideDetailsAfter(minutes) => {
+                desk.settings.hide_details_after_minutes = minutes;
+                self.save(desk);
             }
             Msg::TestConnection => {
                 self.save(desk);

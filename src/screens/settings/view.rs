@@ -101,6 +101,20 @@ pub fn show(ui: &mut egui::Ui, mut view: SettingsView<'_>) -> Vec<Msg> {
             }
         }
     });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Hide a patient's details after");
+        for minutes in [1, 3, 5, 10] {
+            let selected = view.settings.hide_details_after_minutes == minutes;
+            if ui
+                .selectable_label(selected, format!("{minutes} min"))
+                .clicked()
+                && !selected
+            {
+                actions.push(Msg::SetHideDetailsAfter(minutes));
+            }
+        }
+        ui.label("without a key or click (the screen faces the queue).");
+    });
     ui.label(
         "Text size: Ctrl + (larger), Ctrl - (smaller), Ctrl 0 (normal). Remembered between runs.",
     );

@@ -32,7 +32,13 @@ pub struct Settings {
     /// Text size on top of the OS scale factor (Ctrl + / Ctrl - / Ctrl 0).
     pub zoom: f32,
     pub theme: ThemeChoice,
+    /// Minutes without a key or click before the matched patient's details hide (the
+    /// screen faces the queue). The patient ID stays.
+    pub hide_details_after_minutes: u32,
 }
+
+/// The details card hides after this many idle minutes unless the settings say otherwise.
+pub const HIDE_DETAILS_AFTER_MINUTES: u32 = 3;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -42,6 +48,7 @@ impl Default for Settings {
             custom_base_url: String::new(),
             zoom: 1.0,
             theme: ThemeChoice::FollowSystem,
+            hide_details_after_minutes: HIDE_DETAILS_AFTER_MINUTES,
         }
     }
 }
