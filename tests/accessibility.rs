@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use egui::{Key, Role};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use hero_intake::config::ThemeChoice;
 use hero_intake::state::Phase;
 use wiremock::matchers::{method, path};
@@ -297,4 +297,29 @@ fn the_caret_is_steady_in_both_themes_so_an_idle_form_draws_nothing() {
             "{theme:?} blinks"
         );
     }
+}
+
+#[test]
+fn the_window_has_a_name_and_no_empty_label_for_a_screen_reader_to_stop_on() {
+    let fixture = Fixture::new();
+    let server = registering_server(&fixture);
+    fixture.custom_server(&server.uri());
+    let mut harness = fixture.harness();
+    frame(&mut harness);
+    let root = harness.root();
+    assert_eq!(
+        root.accesskit_node().label().as_deref(),
+        Some(harness.state().window_title().as_str())
+    );
+    assert!(harness.state().window_title().starts_with("Hero Intake — "));
+    let empty: Vec<_> = harness
+        .query_all_by_role(Role::Label)
+        .filter(|node| {
+            // A label's text is its value.
+            let node = node.accesskit_node();
+            node.value().unwrap_or_default().trim().is_empty()
+                && node.label().unwrap_or_default().trim().is_empty()
+        })
+        .collect();
+    assert!(empty.is_empty(), "{} empty labels", empty.len());
 }

@@ -265,6 +265,9 @@ impl eframe::App for HeroIntakeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        // The window itself, named for a screen reader as its title bar names it.
+        let title = self.window_title();
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |node| node.set_label(title));
         if ctx.input(|i| !i.events.is_empty()) {
             self.intake.note_input(std::time::Instant::now());
         }

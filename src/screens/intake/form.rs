@@ -286,9 +286,9 @@ fn field_row(
             FieldStatus::NotSent => {
                 ui.weak("Not sent: an NHS number is entered");
             }
-            FieldStatus::Blank => {
-                ui.label("");
-            }
+            // Nothing to say: no widget either, so a screen reader doesn't stop on an
+            // empty label.
+            FieldStatus::Blank => {}
         }
         if to_correct.contains(&field.which) && editable {
             input.highlight();
