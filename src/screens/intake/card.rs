@@ -108,7 +108,7 @@ pub fn show(ui: &mut egui::Ui, card: &Card) {
 /// One line a part, as text a screen reader reads as it is.
 fn details(ui: &mut egui::Ui, patient: &MatchedPatient) {
     let big = |ui: &mut egui::Ui, text: String| {
-        ui.label(RichText::new(text).size(22.0));
+        ui.label(RichText::new(text).size(22.0).strong());
     };
     big(
         ui,
