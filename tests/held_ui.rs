@@ -145,8 +145,27 @@ fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
         port,
         &[("999 000 0026", "1002"), ("999 000 0034", "1003")],
     );
+    // The second one's record says the patient has died: the shift list keeps that.
+    fixture.runtime.block_on(
+        Mock::given(method("GET"))
+            .and(path("/v2/patients/1003"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "hero_id": "1003", "first_name": "Pat", "last_name": "Madeup",
+                "dob": "1992-02-01T00:00:00.000Z", "nhs_number": "9990000034",
+                "deceased_at": "2026-01-01T00:00:00.000Z", "restricted": false,
+                "ehr_registered": true
+            })))
+            .mount(&server),
+    );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
     settle(&mut harness, |h| h.state().intake_held().is_empty());
+    settle(&mut harness, |h| {
+        has_text(h, "Check: deceased on Hero's record")
+    });
+    assert!(
+        !has_text(&harness, "Pat Madeup"),
+        "the shift list stays masked"
+    );
     settle(&mut harness, |h| {
         has_text(h, "Hero is back: 2 held patients registered.")
     });

@@ -13,7 +13,9 @@ impl HeroIntakeApp {
                 desk.note_answer(result.as_ref().err());
                 self.intake.on_finished(id, result, desk, fx);
             }
-            Event::PatientRead { id, result } => self.intake.on_patient_read(id, result),
+            Event::PatientRead { read_for, result } => {
+                self.intake.on_patient_read(read_for, result);
+            }
             Event::HeldProbed(answer) => {
                 desk.note_answer(answer.as_ref().err());
                 self.intake.on_held_probed(answer, desk);

@@ -58,9 +58,9 @@ pub enum Event {
     ResultsSaved(Option<Result<PathBuf, SaveError>>),
     /// Whether Hero answered `GET /v1/me`, asked while patients are held.
     HeldProbed(Result<(), ApiError>),
-    /// The registered patient read back (`GET /v2/patients/{id}`), for request `id`.
+    /// A registered patient read back (`GET /v2/patients/{id}`).
     PatientRead {
-        id: RequestId,
+        read_for: ReadFor,
         result: Result<MatchedPatient, ApiError>,
     },
     /// A held patient's registration came back.
@@ -80,6 +80,15 @@ pub enum ListLoadError {
     },
     #[error("{file} can't be used: {problem}")]
     Unusable { file: String, problem: ListError },
+}
+
+/// Whose registration a read-back is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFor {
+    /// The patient at the desk, registered by this request.
+    Desk(RequestId),
+    /// A held patient, sent when Hero was back.
+    Held(HeldId),
 }
 
 /// Why the results weren't saved.
@@ -226,14 +235,14 @@ impl Worker {
 
     /// Reads a registered patient back, for the desk to confirm who was matched. A panic
     /// inside comes back as `ApiError::Internal`.
-    pub fn read_patient(&self, id: RequestId, client: HeroClient, patient_id: PatientId) {
+    pub fn read_patient(&self, read_for: ReadFor, client: HeroClient, patient_id: PatientId) {
         let sender = self.sender();
         let job = self
             .runtime
             .spawn(async move { client.patient_details(&patient_id).await });
         self.runtime.spawn(async move {
             let result = job.await.unwrap_or(Err(ApiError::Internal));
-            sender.send(Event::PatientRead { id, result });
+            sender.send(Event::PatientRead { read_for, result });
         });
     }
 

@@ -12,6 +12,7 @@ use crate::app::Desk;
 use crate::held::{HeldQueue, Sent, Step};
 use crate::screens::Effects;
 use crate::state::RequestId;
+use crate::worker::ReadFor;
 
 pub const TRY_NOW_LABEL: &str = "Try now (Ctrl+R)";
 
@@ -106,9 +107,20 @@ impl State {
         desk: &mut Desk,
     ) {
         match self.held.on_sent(id, result, Instant::now()) {
-            Sent::Registered(patient, registration) => self.shift.push(
-                shift::ShiftEntry::held_answered(&patient, &registration, desk.is_demo()),
-            ),
+            Sent::Registered(patient, registration) => {
+                let mut entry =
+                    shift::ShiftEntry::held_answered(&patient, &registration, desk.is_demo());
+                if let Registration::Registered { patient_id } = registration
+                    && let Ok(Ok(client)) = desk.connection().map(|c| desk.client(c))
+                {
+                    // What the answer needs followed up stays in the shift list.
+                    let read_for = ReadFor::Held(patient.id);
+                    self.held_reads.insert(patient.id, patient.query.clone());
+                    desk.worker.read_patient(read_for, client, patient_id);
+                    entry = entry.read_for(read_for);
+                }
+                self.shift.push(entry);
+            }
             Sent::Refused(patient, error) => self
                 .shift
                 .push(shift::ShiftEntry::held_refused(&patient, &error)),

@@ -17,6 +17,7 @@ use crate::api::{ApiError, Registration, RequestField};
 use crate::app::Desk;
 use crate::demo::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
 use crate::state::{Command, Intake, Phase, RequestId};
+use crate::worker::ReadFor;
 use key_fix::KeyFix;
 use shift::ShiftEntry;
 
@@ -64,6 +65,8 @@ pub struct State {
     card: Option<card::Card>,
     /// The last key or click: the card hides after a few idle minutes.
     last_input: Instant,
+    /// What was typed for held patients being read back, to compare with Hero's record.
+    held_reads: std::collections::HashMap<crate::held::HeldId, crate::patient::PatientQuery>,
 }
 
 impl Default for State {
@@ -78,6 +81,7 @@ impl Default for State {
             back_notice: None,
             card: None,
             last_input: Instant::now(),
+            held_reads: std::collections::HashMap::new(),
         }
     }
 }
@@ -272,7 +276,8 @@ impl State {
             self.run(command, desk, fx);
         }
         if was_current && !self.intake.is_busy() {
-            self.shift.extend(entry);
+            self.shift
+                .extend(entry.map(|e| e.read_for(ReadFor::Desk(id))));
             if let Some(patient_id) = registered {
                 self.read_back(id, patient_id, desk);
             }
@@ -292,7 +297,9 @@ impl State {
         };
         let mut card = card::Card::reading(id, typed);
         match desk.connection().map(|c| desk.client(c)) {
-            Ok(Ok(client)) => desk.worker.read_patient(id, client, patient_id),
+            Ok(Ok(client)) => desk
+                .worker
+                .read_patient(ReadFor::Desk(id), client, patient_id),
             Ok(Err(error)) => card.on_read(Err(error)),
             Err(_) => card.on_read(Err(ApiError::Internal)),
         }
@@ -301,11 +308,36 @@ impl State {
 
     pub fn on_patient_read(
         &mut self,
-        id: RequestId,
+        read_for: ReadFor,
         result: Result<crate::matched::MatchedPatient, ApiError>,
     ) {
-        if let Some(card) = self.card.as_mut().filter(|c| c.request == id) {
-            card.on_read(result);
+        let mut warnings = Vec::new();
+        match read_for {
+            ReadFor::Desk(id) => {
+                if let Some(card) = self.card.as_mut().filter(|c| c.request == id) {
+                    card.on_read(result);
+                    warnings = card.warnings().to_vec();
+                }
+            }
+            ReadFor::Held(id) => {
+                let typed = self.held_reads.remove(&id);
+                if let Ok(patient) = &result {
+                    warnings = patient.warnings(typed.as_ref());
+                }
+            }
+        }
+        // The shift list keeps what needs following up, without the values.
+        if let Some(entry) = self
+            .shift
+            .iter_mut()
+            .rev()
+            .find(|e| e.read_for == Some(read_for))
+        {
+            entry.checks = warnings
+                .iter()
+                .filter(|w| !w.is_plain_line())
+                .map(|w| w.short())
+                .collect();
         }
     }
 

@@ -24,6 +24,10 @@ pub struct ShiftEntry {
     pub outcome: ShiftOutcome,
     /// Held while Hero was down and sent later: the patient may have left the desk.
     pub sent_late: bool,
+    /// The read-back whose checks belong to this line.
+    pub read_for: Option<crate::worker::ReadFor>,
+    /// What Hero's record needs checked (no values: the list stays masked).
+    pub checks: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for ShiftEntry {
@@ -66,7 +70,14 @@ impl ShiftEntry {
             masked_patient: query.masked(),
             outcome: outcome(result, demo),
             sent_late: false,
+            read_for: None,
+            checks: Vec::new(),
         }
+    }
+
+    pub fn read_for(mut self, read_for: crate::worker::ReadFor) -> Self {
+        self.read_for = Some(read_for);
+        self
     }
 }
 
@@ -139,7 +150,11 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
                     actions.push(Msg::CopyText(patient_id.clone()));
                 }
                 ui.monospace(patient_id);
-                if entry.sent_late {
+                // On this line: rows are two lines high, so long lists stay cheap to draw.
+                if !entry.checks.is_empty() {
+                    let checks = format!("Check: {}", entry.checks.join(", "));
+                    crate::ui::error_line(ui, &checks).on_hover_text(checks);
+                } else if entry.sent_late {
                     ui.label("(sent when Hero was back)");
                 }
             });

@@ -52,6 +52,19 @@ impl Warning {
         }
     }
 
+    /// A few words without the values, for lists that stay masked (the shift list).
+    pub fn short(&self) -> &'static str {
+        match self {
+            Self::Restricted => "restricted record",
+            Self::Deceased => "deceased on Hero's record",
+            Self::DateOfBirthDiffers { .. } => "date of birth differs",
+            Self::NamesDiffer { .. } => "name differs",
+            Self::PostcodeDiffers { .. } => "postcode differs",
+            Self::TemporaryPatient => "temporary patient",
+            Self::DetailsUnavailable { .. } => "details not read",
+        }
+    }
+
     /// Whether it is shown as a plain line rather than prominently.
     pub fn is_plain_line(&self) -> bool {
         matches!(self, Self::TemporaryPatient)
