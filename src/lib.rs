@@ -9,6 +9,7 @@ pub use hero_core::{
 
 pub mod app;
 pub mod cli;
+pub mod desk;
 pub mod dialogs;
 pub mod renderer;
 pub mod screens;

@@ -116,7 +116,10 @@ fn a_restricted_record_shows_no_address_or_contact_whatever_hero_sent() {
         "Restricted record: the patient's address and contact details must not be disclosed."
     ));
     assert!(has_text(&harness, "Alex Testperson"));
-    assert!(has_text(&harness, "Check: restricted record"), "in the shift list");
+    assert!(
+        has_text(&harness, "Check: restricted record"),
+        "in the shift list"
+    );
     for hidden in [
         "LS1 4AP",
         "Postcode LS1",

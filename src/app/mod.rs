@@ -2,14 +2,11 @@
 //! to the screen they belong to; what crosses screens ([`ToApp`]) is decided here.
 
 mod chrome;
-mod desk;
 mod events;
-mod options;
 mod read;
 mod type_ahead;
 
-pub use desk::{Desk, KeyState, NotReady, Sandbox};
-pub use options::{AppOptions, SystemBrowser, UrlOpener};
+pub use crate::desk::{AppOptions, Desk, KeyState, NotReady, Sandbox, SystemBrowser, UrlOpener};
 
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;

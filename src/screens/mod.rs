@@ -19,32 +19,7 @@ pub const WINDOW: Surface = Surface {
     server_is: "in Settings",
 };
 
-/// A line of feedback under a screen's controls: it went well, or what went wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    Done(String),
-    Problem(String),
-}
-
-impl Notice {
-    pub fn done(text: impl Into<String>) -> Self {
-        Self::Done(text.into())
-    }
-
-    pub fn problem(text: impl Into<String>) -> Self {
-        Self::Problem(text.into())
-    }
-
-    pub fn text(&self) -> &str {
-        match self {
-            Self::Done(text) | Self::Problem(text) => text,
-        }
-    }
-
-    pub fn is_problem(&self) -> bool {
-        matches!(self, Self::Problem(_))
-    }
-}
+pub use crate::desk::Notice;
 
 /// What a screen asks of the window around it: things that cross screens.
 #[derive(Debug, Clone, PartialEq, Eq)]

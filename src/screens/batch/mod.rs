@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use super::{Effects, ToApp};
 use crate::api::{ApiError, Registration};
-use crate::app::Desk;
 use crate::batch::BatchList;
 use crate::batch::run::{BatchControl, BatchProgress, BatchSummary, BatchUpdate};
+use crate::desk::Desk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ResultFilter {

@@ -8,7 +8,7 @@ use egui::RichText;
 use super::shift::{self, ShiftOutcome};
 use super::{Msg, State};
 use crate::api::{ApiError, Registration};
-use crate::app::Desk;
+use crate::desk::Desk;
 use crate::held::{HeldQueue, Sent, Step};
 use crate::screens::Effects;
 use crate::state::RequestId;

@@ -4,8 +4,8 @@
 use egui::TextEdit;
 
 use super::Msg;
-use crate::app::Desk;
 use crate::config::Resolved;
+use crate::desk::Desk;
 use crate::secrets::ApiKey;
 
 #[derive(Default)]

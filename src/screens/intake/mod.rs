@@ -14,8 +14,8 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 use super::{Effects, Notice, ToApp};
 use crate::api::{ApiError, Registration, RequestField};
-use crate::app::Desk;
 use crate::demo::{DEMO_NAMED_PATIENTS, DEMO_PATIENTS};
+use crate::desk::Desk;
 use crate::state::{Command, Intake, Phase, RequestId};
 use crate::worker::ReadFor;
 use key_fix::KeyFix;

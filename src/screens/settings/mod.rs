@@ -5,9 +5,9 @@ mod view;
 
 use super::{Effects, Notice, ToApp};
 use crate::api::{ApiError, PracticeGroup};
-use crate::app::{Desk, KeyState};
 use crate::config::env_vars::{HERO_API_KEY, HERO_BASE_URL, HERO_PRACTICE_GROUP_ID};
 use crate::config::{Environment, ThemeChoice};
+use crate::desk::{Desk, KeyState};
 use crate::secrets::{ApiKey, KeyStoreError};
 
 /// What the user did on the Settings screen.

@@ -1,11 +1,15 @@
 //! What every screen shares: the injected services, the settings, the API key, the
 //! demo server and the connection they make. Screens borrow it; only the app owns it.
+//! It sits below both, so only the app (the router) knows every screen.
+
+mod options;
+
+pub use options::{AppOptions, SystemBrowser, UrlOpener};
 
 use std::sync::Arc;
 
 use tokio::runtime::Handle;
 
-use super::{AppOptions, UrlOpener};
 use crate::api::{Connection, HeroClient, RetryPolicy, Timeouts};
 use crate::config::env_vars::HERO_API_KEY;
 use crate::config::{
@@ -13,9 +17,35 @@ use crate::config::{
     Resolved, Settings, SettingsFile, Source, WhichFile,
 };
 use crate::files::FilePicker;
-use crate::screens::Notice;
 use crate::secrets::{ApiKey, KeyStore};
 use crate::worker::Worker;
+
+/// A line of feedback under a screen's controls: it went well, or what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Done(String),
+    Problem(String),
+}
+
+impl Notice {
+    pub fn done(text: impl Into<String>) -> Self {
+        Self::Done(text.into())
+    }
+
+    pub fn problem(text: impl Into<String>) -> Self {
+        Self::Problem(text.into())
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Done(text) | Self::Problem(text) => text,
+        }
+    }
+
+    pub fn is_problem(&self) -> bool {
+        matches!(self, Self::Problem(_))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeyState {
