@@ -3,11 +3,13 @@
 //! (`template.rs`), and whether anything may be sent to this patient at all
 //! (`safety.rs`). Every sentence about them is worded here, once, for every surface.
 
+mod choose;
 mod recipient;
 mod safety;
 mod sms;
 mod template;
 
+pub use choose::{ChoiceProblem, choose};
 pub use recipient::{Recipient, RecipientProblem};
 pub use safety::{Blocked, Cleared, ContactPolicy, may_contact};
 pub use sms::{Encoding, SmsLength, sms_length};
