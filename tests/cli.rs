@@ -1082,3 +1082,470 @@ fn details_from_hero_are_printed_and_written_as_data() {
             .any(|c| c.is_control() && c != '\r' && c != '\n')
     );
 }
+
+// ---- The next steps: message, appointment-types, locations, invite ----
+
+/// A Hero with patient 70001 (`record`) read back, its lists, its name, and the two
+/// creates answered with `message` and `link`, each only for the exact `bodies`.
+fn next_steps_server(
+    rt: &tokio::runtime::Runtime,
+    record: serde_json::Value,
+    message: Option<(serde_json::Value, ResponseTemplate)>,
+    link: Option<(serde_json::Value, ResponseTemplate)>,
+) -> MockServer {
+    rt.block_on(async {
+        let server = MockServer::start().await;
+        let get = |p: &str, body: serde_json::Value| {
+            Mock::given(method("GET"))
+                .and(path(p.to_owned()))
+                .and(header("x-api-key", KEY))
+                .and(header("x-practice-group-id", GROUP))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        };
+        get("/v2/patients/70001", record).mount(&server).await;
+        get("/v1/me", serde_json::json!({"id": GROUP, "name": "Testing Surgery"}))
+            .mount(&server)
+            .await;
+        get(
+            "/v1/appointment_types",
+            serde_json::json!({"data": [{"id": "12", "name": "Flu jab"}, {"id": "13", "name": "Nurse review"}, {"id": "14", "name": "Nurse review (phone)"}], "count": 3}),
+        )
+        .mount(&server)
+        .await;
+        get(
+            "/v1/locations",
+            serde_json::json!({"data": [{"id": "5", "name": "Main surgery"}], "count": 1}),
+        )
+        .mount(&server)
+        .await;
+        for (p, answer) in [("/v1/messages/send", message), ("/v1/booking_links", link)] {
+            let (expected, n) = match answer {
+                Some((body, response)) => {
+                    Mock::given(method("POST"))
+                        .and(path(p))
+                        .and(body_json(body))
+                        .respond_with(response)
+                        .with_priority(1)
+                        .mount(&server)
+                        .await;
+                    (true, 0)
+                }
+                None => (false, 0),
+            };
+            // Anything else sent to a create is a failure.
+            Mock::given(method("POST"))
+                .and(path(p))
+                .respond_with(ResponseTemplate::new(500))
+                .expect(if expected { 0..=u64::MAX } else { n..=n })
+                .with_priority(2)
+                .mount(&server)
+                .await;
+        }
+        server
+    })
+}
+
+fn run_json(
+    base: &str,
+    args: &[&str],
+    machine: Option<&std::path::Path>,
+) -> (i32, serde_json::Value, String) {
+    let config = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hero-intake"));
+    command
+        .args(args)
+        .arg("--json")
+        .env(HERO_BASE_URL, base)
+        .env(HERO_API_KEY, KEY)
+        .env(HERO_PRACTICE_GROUP_ID, GROUP)
+        .env("XDG_CONFIG_HOME", config.path())
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null());
+    let empty = config.path().join("no-machine-file.json");
+    command.env(
+        hero_intake::config::MACHINE_FILE_OVERRIDE_VAR,
+        machine.unwrap_or(&empty),
+    );
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("stdout is not one JSON object: {stdout:?}"));
+    (
+        out.status.code().unwrap(),
+        json,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const TEXT: &str = "Please call the surgery.";
+
+fn sms_body(extra: serde_json::Value) -> serde_json::Value {
+    let mut body =
+        serde_json::json!({"patient_id": "70001", "message_type": "sms", "message_string": TEXT});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    body
+}
+
+#[test]
+fn message_sends_to_the_records_contact_and_prints_the_message_id() {
+    let rt = runtime();
+    let ok = ResponseTemplate::new(200).set_body_json(serde_json::json!({"message_id": "m-1"}));
+    let server = next_steps_server(
+        &rt,
+        record_70001(false),
+        Some((sms_body(serde_json::json!({})), ok)),
+        None,
+    );
+    let (code, json, stderr) = run_json(&server.uri(), &["message", "70001", "--text", TEXT], None);
+    assert_eq!(
+        (code, json),
+        (
+            0,
+            serde_json::json!({"outcome": "sent", "message_id": "m-1"})
+        )
+    );
+    for secret in [KEY, TEXT, "07700 900456", "bobbie@example.org"] {
+        assert!(!stderr.contains(secret), "stderr leaks {secret}");
+    }
+}
+
+#[test]
+fn message_to_another_mobile_with_write_to_record_sends_both() {
+    let rt = runtime();
+    let body = sms_body(
+        serde_json::json!({"recipient_contact_detail": "+447700900123", "write_to_record": true}),
+    );
+    let ok = ResponseTemplate::new(200).set_body_json(serde_json::json!({"message_id": "m-2"}));
+    let server = next_steps_server(&rt, record_70001(false), Some((body, ok)), None);
+    let (code, json, _) = run_json(
+        &server.uri(),
+        &[
+            "message",
+            "70001",
+            "--text",
+            TEXT,
+            "--to",
+            "07700 900123",
+            "--write-to-record",
+        ],
+        None,
+    );
+    assert_eq!((code, json["outcome"].as_str()), (0, Some("sent")));
+}
+
+#[test]
+fn message_usage_errors_exit_2_and_send_nothing() {
+    let rt = runtime();
+    let server = next_steps_server(&rt, record_70001(false), None, None);
+    for args in [
+        &["message", "70001", "--text", "   "][..],
+        &["message", "70001", "--text", TEXT, "--to", "0113 496 0000"],
+        &[
+            "message",
+            "70001",
+            "--text",
+            TEXT,
+            "--channel",
+            "email",
+            "--to",
+            "07700 900123",
+        ],
+        &[
+            "message",
+            "70001",
+            "--text",
+            TEXT,
+            "--channel",
+            "nhs_app",
+            "--to",
+            "sam@example.org",
+        ],
+        &["message", "70 001", "--text", TEXT],
+    ] {
+        let (code, json, _) = run_json(&server.uri(), args, None);
+        assert_eq!(code, 2, "{args:?}: {json}");
+        assert_eq!(json["outcome"], "error", "{args:?}");
+    }
+    for args in [
+        &["message", "70001"][..],
+        &["message", "70001", "--text", TEXT, "--channel", "fax"],
+        &["invite", "70001", "--location", "Main"],
+        &[
+            "invite",
+            "70001",
+            "--appointment-type",
+            "Flu",
+            "--location",
+            "Main",
+            "--text",
+            "Hi",
+        ],
+    ] {
+        let out = hero_intake(&server.uri(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    rt.block_on(server.verify());
+}
+
+#[test]
+fn a_deceased_or_restricted_record_is_refused_with_the_reason_and_nothing_sent() {
+    let rt = runtime();
+    let mut deceased = record_70001(false);
+    deceased["deceased_at"] = serde_json::json!("2025-01-01T00:00:00.000Z");
+    let server = next_steps_server(&rt, deceased, None, None);
+    let (code, json, _) = run_json(&server.uri(), &["message", "70001", "--text", TEXT], None);
+    assert_eq!(code, 2);
+    assert!(
+        json["cause"].as_str().unwrap().contains("has died"),
+        "{json}"
+    );
+    let (code, _, _) = run_json(
+        &server.uri(),
+        &[
+            "invite",
+            "70001",
+            "--appointment-type",
+            "Flu jab",
+            "--location",
+            "Main",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    rt.block_on(server.verify());
+
+    let server = next_steps_server(&rt, record_70001(true), None, None);
+    let (code, json, _) = run_json(&server.uri(), &["message", "70001", "--text", TEXT], None);
+    assert_eq!(code, 2);
+    assert!(
+        json["cause"]
+            .as_str()
+            .unwrap()
+            .contains("don't allow messages to restricted records"),
+        "{json}"
+    );
+    // Where IT allows it, the record's contact only: no other recipient.
+    let dir = tempfile::tempdir().unwrap();
+    let machine = dir.path().join("machine.json");
+    std::fs::write(&machine, r#"{"allow_messages_to_restricted": true}"#).unwrap();
+    let (code, json, _) = run_json(
+        &server.uri(),
+        &["message", "70001", "--text", TEXT, "--to", "07700 900123"],
+        Some(&machine),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        json["cause"]
+            .as_str()
+            .unwrap()
+            .contains("no other recipient"),
+        "{json}"
+    );
+    rt.block_on(server.verify());
+    let ok = ResponseTemplate::new(200).set_body_json(serde_json::json!({"message_id": "m-3"}));
+    let server = next_steps_server(
+        &rt,
+        record_70001(true),
+        Some((sms_body(serde_json::json!({})), ok)),
+        None,
+    );
+    let (code, json, _) = run_json(
+        &server.uri(),
+        &["message", "70001", "--text", TEXT],
+        Some(&machine),
+    );
+    assert_eq!((code, json["message_id"].as_str()), (0, Some("m-3")));
+}
+
+#[test]
+fn a_message_that_may_or_may_not_have_gone_is_unknown_exit_4() {
+    let rt = runtime();
+    let server = next_steps_server(
+        &rt,
+        record_70001(false),
+        Some((sms_body(serde_json::json!({})), ResponseTemplate::new(500))),
+        None,
+    );
+    let (code, json, _) = run_json(&server.uri(), &["message", "70001", "--text", TEXT], None);
+    assert_eq!(code, 4);
+    assert_eq!(json["outcome"], "unknown");
+    assert!(
+        json["cause"]
+            .as_str()
+            .unwrap()
+            .starts_with("The message may or may not have been sent")
+    );
+    assert!(json["fix"].as_str().unwrap().starts_with("Check in Hero"));
+    let sends = rt.block_on(server.received_requests()).unwrap();
+    assert_eq!(
+        sends
+            .iter()
+            .filter(|r| r.url.path() == "/v1/messages/send")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn the_lists_print_ids_and_names() {
+    let rt = runtime();
+    let server = next_steps_server(&rt, record_70001(false), None, None);
+    let (code, json, _) = run_json(&server.uri(), &["appointment-types"], None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        json["appointment_types"][0],
+        serde_json::json!({"id": "12", "name": "Flu jab"})
+    );
+    let (code, json, _) = run_json(&server.uri(), &["locations"], None);
+    assert_eq!(
+        (code, &json["locations"]),
+        (0, &serde_json::json!([{"id": "5", "name": "Main surgery"}]))
+    );
+    let out = hero_intake(&server.uri(), &["locations"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "5\tMain surgery\n");
+}
+
+const LINK: &str = "https://bookings.herohealth.net/s/t3st";
+
+#[test]
+fn invite_makes_the_link_and_sends_it_with_the_invite_template() {
+    let rt = runtime();
+    let link_body = serde_json::json!({"appointment_type_id": "12", "location_id": "5", "patient_id": "70001", "expiry_date": "2099-01-31", "maximum_use_count": 2});
+    let sms = serde_json::json!({"patient_id": "70001", "message_type": "sms",
+        "message_string": format!("Testing Surgery invites you to book: Flu jab. Book here: {LINK}")});
+    let server = next_steps_server(
+        &rt,
+        record_70001(false),
+        Some((
+            sms,
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"message_id": "m-9"})),
+        )),
+        Some((
+            link_body,
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"id": "1", "short_link": LINK})),
+        )),
+    );
+    let args = [
+        "invite",
+        "70001",
+        "--appointment-type",
+        "FLU JAB",
+        "--location",
+        "5",
+        "--expires",
+        "2099-01-31",
+        "--uses",
+        "2",
+    ];
+    let (code, json, _) = run_json(&server.uri(), &args, None);
+    assert_eq!(
+        (code, json),
+        (
+            0,
+            serde_json::json!({"outcome": "created", "booking_link": LINK})
+        )
+    );
+    let mut with_sms = args.to_vec();
+    with_sms.push("--send-sms");
+    let (code, json, stderr) = run_json(&server.uri(), &with_sms, None);
+    assert_eq!(
+        (code, json),
+        (
+            0,
+            serde_json::json!({"outcome": "created", "booking_link": LINK, "message_id": "m-9"})
+        )
+    );
+    assert!(!stderr.contains(LINK), "the link is not logged");
+}
+
+#[test]
+fn invite_refuses_unknown_or_ambiguous_choices_listing_them_and_creates_nothing() {
+    let rt = runtime();
+    let server = next_steps_server(&rt, record_70001(false), None, None);
+    for (args, expected) in [
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "nurse",
+                "--location",
+                "Main",
+            ][..],
+            "matches more than one: Nurse review (13), Nurse review (phone) (14)",
+        ),
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "Dentist",
+                "--location",
+                "Main",
+            ],
+            "the choices are Flu jab (12)",
+        ),
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "Flu",
+                "--location",
+                "Annexe",
+            ],
+            "the choices are Main surgery (5)",
+        ),
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "Flu",
+                "--location",
+                "Main",
+                "--expires",
+                "2001-01-01",
+            ],
+            "not in the future",
+        ),
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "Flu",
+                "--location",
+                "Main",
+                "--uses",
+                "0",
+            ],
+            "1 or more",
+        ),
+        (
+            &[
+                "invite",
+                "70001",
+                "--appointment-type",
+                "Flu",
+                "--location",
+                "Main",
+                "--send-sms",
+                "--text",
+                "Hi {name}",
+            ],
+            "uses {name}",
+        ),
+    ] {
+        let (code, json, _) = run_json(&server.uri(), args, None);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            json["cause"].as_str().unwrap().contains(expected),
+            "{args:?}: {json}"
+        );
+    }
+    rt.block_on(server.verify());
+}

@@ -46,6 +46,17 @@ pub(super) fn resolve_settings(
     Ok((resolved, overrides))
 }
 
+/// The messaging settings in force (`config::messaging`): the same files as
+/// [`resolve_settings`], refused the same way when one can't be used.
+pub(super) fn messaging_settings(
+    flag: Option<Environment>,
+) -> Result<crate::config::Messaging, Outcome> {
+    resolve_settings(flag)?;
+    let file = SettingsFile::standard();
+    let machine = file.load_machine().ok().flatten();
+    Ok(crate::config::messaging(machine.as_ref(), &file.load()))
+}
+
 /// The environment a command talks to: `--environment`, else Custom when
 /// `HERO_BASE_URL` is set, else the window's settings, else IT's; IT's lock wins.
 pub(super) fn chosen_environment(flag: Option<Environment>) -> Result<Environment, Outcome> {

@@ -2,8 +2,11 @@
 
 mod batch;
 mod check;
+mod choices;
 mod connect;
+mod invite;
 mod machine;
+mod message;
 mod outcome;
 mod patient;
 mod register;
@@ -69,6 +72,25 @@ impl From<EnvironmentArg> for Environment {
     }
 }
 
+/// `--channel`: Hero's `message_type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChannelArg {
+    Sms,
+    Email,
+    #[value(name = "nhs_app")]
+    NhsApp,
+}
+
+impl From<ChannelArg> for crate::api::Channel {
+    fn from(arg: ChannelArg) -> Self {
+        match arg {
+            ChannelArg::Sms => Self::Sms,
+            ChannelArg::Email => Self::Email,
+            ChannelArg::NhsApp => Self::NhsApp,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum CliCommand {
     /// Register one patient, by NHS number or (without one) by name and postcode.
@@ -110,6 +132,70 @@ pub enum CliCommand {
     /// number, masked contacts, and what needs a second look.
     Patient {
         patient_id: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
+    /// Send a registered patient a message. Reads the patient back first: a deceased
+    /// record, or a restricted one the practice's settings don't allow, is refused
+    /// (exit 2) and nothing is sent. Never sent twice: when it may or may not have
+    /// gone, the outcome is "unknown" (exit 4): check in Hero before sending again.
+    Message {
+        patient_id: String,
+        /// The message text.
+        #[arg(long)]
+        text: String,
+        #[arg(long, value_enum, default_value = "sms")]
+        channel: ChannelArg,
+        /// Another UK mobile number (SMS) or email address (email), instead of the
+        /// contact on the patient's record.
+        #[arg(long)]
+        to: Option<String>,
+        /// Ask Hero to write the message to the patient's record (after Hero's approval).
+        #[arg(long)]
+        write_to_record: bool,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
+    /// List the practice's appointment types (ID and name).
+    AppointmentTypes {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
+    /// List the locations set up for online booking (ID and name).
+    Locations {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        environment: Option<EnvironmentArg>,
+    },
+    /// Make a booking link for a registered patient and, with --send-sms, send it to
+    /// the mobile on their record. Same safety rules as `message`.
+    Invite {
+        patient_id: String,
+        /// An appointment type's name (any case) or ID.
+        #[arg(long)]
+        appointment_type: String,
+        /// A location's name (any case) or ID.
+        #[arg(long)]
+        location: String,
+        /// The last day the link works, YYYY-MM-DD (default: in 14 days).
+        #[arg(long)]
+        expires: Option<String>,
+        /// How many bookings the link allows.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+        /// Also send the link by SMS with the "invite" template.
+        #[arg(long)]
+        send_sms: bool,
+        /// With --send-sms: a template's name, or a template's own text.
+        #[arg(long, requires = "send_sms")]
+        text: Option<String>,
         #[arg(long)]
         json: bool,
         #[arg(long, value_enum)]
@@ -170,6 +256,10 @@ pub enum CliCommand {
 }
 
 pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    let command = match run_next_step(command, runtime) {
+        Ok(code) => return code,
+        Err(other) => other,
+    };
     match command {
         CliCommand::Register {
             nhs_number,
@@ -213,6 +303,11 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             print_outcome(&outcome, json);
             ExitCode::from(outcome.code)
         }
+        // Run by `run_next_step` above; never here.
+        CliCommand::Message { .. }
+        | CliCommand::AppointmentTypes { .. }
+        | CliCommand::Locations { .. }
+        | CliCommand::Invite { .. } => ExitCode::from(EXIT_INVALID),
         CliCommand::Check { environment, json } => {
             let outcome = runtime.block_on(check::check(environment.map(Environment::from)));
             print_outcome(&outcome, json);
@@ -252,4 +347,71 @@ pub fn run(command: CliCommand, runtime: &tokio::runtime::Runtime) -> ExitCode {
             ExitCode::from(outcome.code)
         }
     }
+}
+
+/// The next steps after a registration (`message`, the lists, `invite`); any other
+/// command is handed back.
+fn run_next_step(
+    command: CliCommand,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode, CliCommand> {
+    let (outcome, json) = match command {
+        CliCommand::Message {
+            patient_id,
+            text,
+            channel,
+            to,
+            write_to_record,
+            json,
+            environment,
+        } => {
+            let outcome = runtime.block_on(message::message(message::MessageArgs {
+                patient_id,
+                text,
+                channel,
+                to,
+                write_to_record,
+                environment: environment.map(Environment::from),
+            }));
+            (outcome, json)
+        }
+        CliCommand::AppointmentTypes { json, environment } => {
+            let which = choices::List::AppointmentTypes;
+            let outcome =
+                runtime.block_on(choices::list(which, environment.map(Environment::from)));
+            (outcome, json)
+        }
+        CliCommand::Locations { json, environment } => {
+            let which = choices::List::Locations;
+            let outcome =
+                runtime.block_on(choices::list(which, environment.map(Environment::from)));
+            (outcome, json)
+        }
+        CliCommand::Invite {
+            patient_id,
+            appointment_type,
+            location,
+            expires,
+            uses,
+            send_sms,
+            text,
+            json,
+            environment,
+        } => {
+            let outcome = runtime.block_on(invite::invite(invite::InviteArgs {
+                patient_id,
+                appointment_type,
+                location,
+                expires,
+                uses,
+                send_sms,
+                text,
+                environment: environment.map(Environment::from),
+            }));
+            (outcome, json)
+        }
+        other => return Err(other),
+    };
+    print_outcome(&outcome, json);
+    Ok(ExitCode::from(outcome.code))
 }

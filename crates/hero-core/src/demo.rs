@@ -7,6 +7,20 @@
 pub const DEMO_API_KEY: &str = "demo-key-not-secret";
 pub const DEMO_PRACTICE_GROUP_ID: &str = "demo-practice";
 
+/// The demo's made-up appointment types, as `GET /v1/appointment_types` lists them.
+pub const DEMO_APPOINTMENT_TYPES: [(&str, &str); 4] = [
+    ("101", "New patient health check"),
+    ("102", "Flu vaccination"),
+    ("103", "Nurse review"),
+    ("104", "Nurse review (telephone)"),
+];
+
+/// The demo's made-up locations, as `GET /v1/locations` lists them.
+pub const DEMO_LOCATIONS: [(&str, &str); 2] = [
+    ("201", "Demo Surgery (main site)"),
+    ("202", "Demo Surgery (annexe)"),
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoOutcome {
     Registered,

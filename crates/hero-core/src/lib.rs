@@ -11,6 +11,7 @@ pub mod demographics;
 pub mod files;
 pub mod held;
 pub mod matched;
+pub mod messages;
 pub mod patient;
 pub mod sandbox;
 pub mod secrets;

@@ -2,6 +2,12 @@
 //! `GET /v2/patients/{id}` (made-up records for the demo patients: `demo::DEMO_RECORDS`),
 //! served on 127.0.0.1 only, with a fixed table of demo patients covering every outcome.
 //! Built on the same wire types as the client, so there is one definition of the contract.
+//! The next steps (messages that go nowhere, booking links, their lists) are in
+//! `sandbox/outreach.rs`.
+
+mod outreach;
+
+pub use outreach::DEMO_MESSAGE_NOTE;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -18,7 +24,8 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::api::types::{
-    API_KEY_HEADER, ErrorBody, ErrorMessage, ME_PATH, PATIENTS_PATH, PRACTICE_GROUP_HEADER,
+    API_KEY_HEADER, APPOINTMENT_TYPES_PATH, BOOKING_LINKS_PATH, ErrorBody, ErrorMessage,
+    LOCATIONS_PATH, ME_PATH, MESSAGES_SEND_PATH, PATIENTS_PATH, PRACTICE_GROUP_HEADER,
     PatientRecord, REGISTER_PDS_PATH, ValidationIssue,
 };
 use crate::config::BaseUrl;
@@ -52,6 +59,9 @@ impl Default for SandboxOptions {
 pub struct SandboxStats {
     pub registrations: AtomicU64,
     pub rate_limited: AtomicU64,
+    /// Messages "sent" (they go nowhere).
+    pub messages: AtomicU64,
+    pub booking_links: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -129,6 +139,10 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route(REGISTER_PDS_PATH, post(register_pds))
         .route(ME_PATH, get(me))
+        .route(MESSAGES_SEND_PATH, post(outreach::send_message))
+        .route(BOOKING_LINKS_PATH, post(outreach::create_booking_link))
+        .route(APPOINTMENT_TYPES_PATH, get(outreach::appointment_types))
+        .route(LOCATIONS_PATH, get(outreach::locations))
         .route(&format!("{PATIENTS_PATH}/{{id}}"), get(patient_details))
         .route("/verify/{token}", get(verify_page))
         .route("/", get(index_page))
@@ -420,6 +434,6 @@ async fn verify_page(Path(_token): Path<String>) -> Html<&'static str> {
 async fn index_page() -> Html<&'static str> {
     Html(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hero Intake demo sandbox</title></head>\
-         <body><h1>Hero Intake demo sandbox</h1><p>POST /v1/patients/register_pds, GET /v2/patients/{id}</p></body></html>",
+         <body><h1>Hero Intake demo sandbox</h1><p>POST /v1/patients/register_pds, GET /v2/patients/{id}, POST /v1/messages/send (messages go nowhere), POST /v1/booking_links, GET /v1/appointment_types, GET /v1/locations, GET /v1/me</p></body></html>",
     )
 }

@@ -5,8 +5,97 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use super::outreach::SentField;
 use super::types::{BodyProblem, RequestField};
 use crate::patient::Trace;
+
+/// What the desk asked Hero to create: a message or a booking link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Message,
+    BookingLink,
+}
+
+impl Action {
+    /// `the message`, `the booking link`.
+    pub fn the(self) -> &'static str {
+        match self {
+            Self::Message => "the message",
+            Self::BookingLink => "the booking link",
+        }
+    }
+
+    /// `sent`, `created`.
+    fn done(self) -> &'static str {
+        match self {
+            Self::Message => "sent",
+            Self::BookingLink => "created",
+        }
+    }
+}
+
+/// Why a create may or may not have happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownWhy {
+    /// No answer in time after the request went out.
+    Timeout,
+    /// The connection closed after the request went out.
+    ConnectionDropped,
+    /// A 5xx without `Retry-After`: Hero may have done part of the work.
+    ServerError { status: u16 },
+    /// Hero said yes (2xx) but its answer couldn't be read.
+    UnreadableAnswer,
+}
+
+/// A Hero key scope (the authentication guide's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Messaging,
+    BookingLinks,
+}
+
+impl Scope {
+    /// The permission's name as Hero writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Messaging => "Messaging",
+            Self::BookingLinks => "Booking links",
+        }
+    }
+
+    fn allows(self) -> &'static str {
+        match self {
+            Self::Messaging => "send messages",
+            Self::BookingLinks => "make booking links or list appointment types and locations",
+        }
+    }
+}
+
+fn describe_unknown(action: Action, why: UnknownWhy) -> String {
+    let what = match why {
+        UnknownWhy::Timeout => "Hero took too long to answer after the request went out".to_owned(),
+        UnknownWhy::ConnectionDropped => {
+            "the connection to Hero dropped after the request went out".to_owned()
+        }
+        UnknownWhy::ServerError { status } => {
+            format!("Hero had a problem on its side (HTTP {status}) after the request reached it")
+        }
+        UnknownWhy::UnreadableAnswer => {
+            "Hero accepted it but its answer couldn't be read".to_owned()
+        }
+    };
+    let the = capitalised(action.the());
+    format!("{the} may or may not have been {}: {what}", action.done())
+}
+
+fn sent_fields(fields: &[SentField]) -> String {
+    let labels: Vec<&str> = fields.iter().map(|f| f.label()).collect();
+    match labels.as_slice() {
+        [] => "details".to_owned(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
@@ -69,6 +158,32 @@ pub enum ApiError {
     NotHeroApi,
     #[error("Something went wrong inside Hero Intake while sending")]
     Internal,
+    /// A message or booking link that may have reached Hero with no answer read: it is
+    /// never sent again by itself (`api::not_acted_on`).
+    #[error("{}", describe_unknown(*action, *why))]
+    OutcomeUnknown { action: Action, why: UnknownWhy },
+    /// 403 on a call outside the key's scopes.
+    #[error("This API key is not allowed to {} (403): it lacks Hero's {} permission", scope.allows(), scope.label())]
+    ScopeMissing { scope: Scope },
+    /// 400 on a message or booking link.
+    #[error("Hero did not accept {}: the {} missing or not in the right format (400)", action.the(), fields_are(fields))]
+    NotAccepted {
+        action: Action,
+        fields: Vec<SentField>,
+    },
+    /// 404 on creating a booking link.
+    #[error("Hero found no patient, appointment type or location with these IDs (404)")]
+    LinkTargetNotFound,
+    /// Rate limited (or 503 with `Retry-After`) until the retries ran out: nothing done.
+    #[error("Hero is busy and asked to wait; {} was not {}", action.the(), action.done())]
+    Busy { action: Action },
+}
+
+fn fields_are(fields: &[SentField]) -> String {
+    match fields {
+        [_] => format!("{} is", sent_fields(fields)),
+        _ => format!("{} are", sent_fields(fields)),
+    }
 }
 
 /// What the proxy between this computer and Hero did.
@@ -139,6 +254,8 @@ fn describe_body_problem(problem: BodyProblem) -> &'static str {
         }
         BodyProblem::BadLoginUrl => "the verification link in it was not a web address",
         BodyProblem::NotAPatient => "it was not a patient's details",
+        BodyProblem::BadId => "an ID in it was empty, far too long or held control characters",
+        BodyProblem::BadBookingLink => "the booking link in it was not a secure (https://) address",
         BodyProblem::Truncated => "it was cut off part-way",
         BodyProblem::TooLarge => "it was far larger than any answer Hero sends",
     }
@@ -222,6 +339,12 @@ impl ApiError {
             Self::Proxy { problem: ProxyProblem::Refused, .. } => format!("Ask your IT support to allow Hero's server (the address {server_is}) through the proxy."),
             Self::Proxy { problem: ProxyProblem::Unreachable, .. } => "Check this computer's network connection. If it keeps happening, ask your IT support whether the proxy set on this computer is right.".into(),
             Self::Internal => format!("{}. If it happens again, restart Hero Intake.", capitalised(try_again)),
+            Self::OutcomeUnknown { action: Action::Message, .. } => "Check in Hero whether the patient got the message before sending it again.".into(),
+            Self::OutcomeUnknown { action: Action::BookingLink, .. } => "Check in Hero whether the booking link was made before making another.".into(),
+            Self::ScopeMissing { scope } => format!("Ask Hero to give this API key the {} permission. The registration stands.", scope.label()),
+            Self::NotAccepted { fields, .. } => format!("Check the {}, then {send_again}.", sent_fields(fields)),
+            Self::LinkTargetNotFound => format!("Check the appointment type and location are still offered in Hero, then {try_again}."),
+            Self::Busy { .. } => format!("Wait a minute, then {try_again}."),
         }
     }
 
@@ -230,10 +353,19 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => Some(400),
             Self::Unauthorized => Some(401),
-            Self::Forbidden | Self::DetailsNotPermitted => Some(403),
-            Self::NotFound | Self::NoSingleMatch | Self::PatientNotFound => Some(404),
+            Self::Forbidden | Self::DetailsNotPermitted | Self::ScopeMissing { .. } => Some(403),
+            Self::NotFound
+            | Self::NoSingleMatch
+            | Self::PatientNotFound
+            | Self::LinkTargetNotFound => Some(404),
             Self::RateLimited { .. } | Self::RateLimitWaitTooLong { .. } => Some(429),
-            Self::ServerError { status, .. } | Self::UnexpectedStatus { status } => Some(*status),
+            Self::ServerError { status, .. }
+            | Self::UnexpectedStatus { status }
+            | Self::OutcomeUnknown {
+                why: UnknownWhy::ServerError { status },
+                ..
+            } => Some(*status),
+            Self::NotAccepted { .. } => Some(400),
             _ => None,
         }
     }
@@ -246,7 +378,10 @@ impl ApiError {
             | Self::NotFound
             | Self::NoSingleMatch
             | Self::PatientNotFound
-            | Self::DetailsNotPermitted => ErrorClass::Refused,
+            | Self::DetailsNotPermitted
+            | Self::ScopeMissing { .. }
+            | Self::NotAccepted { .. }
+            | Self::LinkTargetNotFound => ErrorClass::Refused,
             Self::UnexpectedStatus { status } if (400..500).contains(status) => ErrorClass::Refused,
             _ => ErrorClass::NoAnswer,
         }

@@ -1,7 +1,10 @@
-//! The Hero API client: two typed calls, `register_pds` and `patient_details`, with one
-//! retry policy.
+//! The Hero API client: typed calls (`register_pds`, `patient_details`, and the next
+//! steps in `next_steps.rs`: messages, booking links, their lists, the practice's
+//! name), with one retry policy.
 
 pub mod error;
+mod next_steps;
+pub mod outreach;
 pub mod proxy;
 pub mod retry;
 mod transport;
@@ -13,7 +16,11 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
-pub use error::{ApiError, ErrorClass, ProxyProblem, Surface, describe_check_failure};
+pub use error::{
+    Action, ApiError, ErrorClass, ProxyProblem, Scope, Surface, UnknownWhy, describe_check_failure,
+};
+pub use next_steps::not_acted_on;
+pub use outreach::{BookingLink, Channel, Choice, NewBookingLink, NewMessage, SentMessage};
 pub use retry::RetryPolicy;
 pub use types::{PatientId, PracticeGroup, Registration, RequestField};
 

@@ -9,7 +9,49 @@ use crate::patient::{PatientQuery, Trace};
 
 pub const REGISTER_PDS_PATH: &str = "/v1/patients/register_pds";
 /// "Retrieves information regarding the authenticated Practice Group" (Hero API index).
+/// Guessed, and only here: the body's `name` is the practice's name (the reference
+/// stores no response schema). Read by `HeroClient::me`; absent or blank is no name.
 pub const ME_PATH: &str = "/v1/me";
+
+/// `POST /v1/messages/send` (Hero's messages reference, "Send a Message").
+///
+/// Confirmed: the path; required `patient_id` (string, `^\d+$`), `message_type` (`hero`,
+/// `sms`, `email`, `nhs_app`), `message_string` (non-empty); optional
+/// `recipient_contact_detail` ("If no value is provided a default will be picked from
+/// the patients record"), `write_to_record` (default false); 200 `message_id` (string,
+/// required); documented errors 403 "Unauthorised" and 500 "Unknown error".
+/// Guessed, and only here: a 400 carries `register_pds`'s body (`message` array of
+/// `{code, expected, path}`); 403 means the key lacks the Messaging scope; 404 is an
+/// unknown patient; a typed UK mobile is sent as `+447…` (the reference's examples
+/// show both `+44 7…` and `07…`); no idempotency key exists, so a send is never
+/// repeated once it may have reached Hero (`api::not_acted_on`).
+pub const MESSAGES_SEND_PATH: &str = "/v1/messages/send";
+
+/// `GET /v1/appointment_types` (Hero's practice-group reference, "List Appointment Types").
+///
+/// Confirmed: the path, the optional queries `location_ids` and `has_availability`
+/// (both left out), and the answer `{"data": [{"id": string, "name": string, …}],
+/// "count"}`. Guessed, and only here: a 403 means the key lacks the Booking links scope.
+pub const APPOINTMENT_TYPES_PATH: &str = "/v1/appointment_types";
+
+/// `GET /v1/locations` ("Retrieves a list of all locations configured for online
+/// booking"). Confirmed: the path. Guessed, and only here: the answer has the same
+/// `{"data": [{"id", "name"}], "count"}` envelope as the appointment types (the item
+/// schema is not in the stored reference); a 403 means the key lacks Booking links.
+pub const LOCATIONS_PATH: &str = "/v1/locations";
+
+/// Creating a booking link ("CreateBookingLink" in the booking-links guide).
+///
+/// Confirmed: the request fields `appointment_type_id`, `location_id`, `patient_id`
+/// (strings, as the guide's example `"1"`, `"5"`, `"156"`), `expiry_date` (date),
+/// `maximum_use_count` (integer); `GET`/`PATCH /v1/booking_links/{id}` return `id` and
+/// `short_link`; links look like `https://bookings.herohealth.net/s/…`.
+/// Guessed, and only here: this path for the create call (its page's body was not in
+/// the stored copy); that it answers with the same object, the link read from
+/// `short_link`, else `url` or `link`; 403 means the key lacks the Booking links scope;
+/// 404 an unknown patient, appointment type or location; like a message, a link is
+/// never created twice by a retry.
+pub const BOOKING_LINKS_PATH: &str = "/v1/booking_links";
 pub const API_KEY_HEADER: &str = "x-api-key";
 pub const PRACTICE_GROUP_HEADER: &str = "x-practice-group-id";
 
@@ -159,6 +201,11 @@ pub enum BodyProblem {
     BadLoginUrl,
     /// A patient's details that are not an object of the reference's fields.
     NotAPatient,
+    /// A message, link, appointment type or location ID that is empty, overlong or
+    /// holds control characters.
+    BadId,
+    /// A booking link that is not an `https://` address.
+    BadBookingLink,
     Truncated,
     TooLarge,
 }

@@ -1,10 +1,12 @@
 //! The machine-wide settings file from the practice's IT: where it is, reading and
 //! checking it, writing it for installers, and whether it locks the settings.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::messaging::MessagingFile;
 use super::settings::{describe_io, parse_json};
 use super::{BaseUrl, Environment, FileProblem, SettingsFile, WhichFile};
 
@@ -77,6 +79,18 @@ struct RawMachineSettings {
     practice_group_id: Option<String>,
     #[serde(default)]
     locked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    practice_name: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    allow_messages_to_restricted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    write_to_record: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    appointment_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    templates: BTreeMap<String, String>,
 }
 
 /// Writes the machine-wide file, for installers (the MSI's `ENVIRONMENT`,
@@ -101,6 +115,12 @@ pub fn write_machine_file(
         base_url: given(base_url),
         practice_group_id: given(practice_group_id),
         locked,
+        practice_name: None,
+        allow_messages_to_restricted: false,
+        write_to_record: None,
+        appointment_type: None,
+        location: None,
+        templates: BTreeMap::new(),
     };
     let json = serde_json::to_vec_pretty(&raw).map_err(|e| e.to_string())?;
     let checked = parse_json::<RawMachineSettings>(&json)?.check(path)?;
@@ -130,8 +150,12 @@ pub struct MachineSettings {
     pub base_url: Option<BaseUrl>,
     pub practice_group_id: Option<String>,
     /// Locked: the environment, server and practice group can't be changed by the
-    /// user, a flag or a variable.
+    /// user, a flag or a variable (nor the messaging settings by the user's file).
     pub locked: bool,
+    /// Whether the desk may message a PDS restricted record at all (default: no).
+    pub allow_messages_to_restricted: bool,
+    /// The practice name, defaults and templates IT set (`config::messaging`).
+    pub messaging: MessagingFile,
 }
 
 impl RawMachineSettings {
@@ -171,12 +195,21 @@ impl RawMachineSettings {
         if environment.is_none() && (practice_group_id.is_some() || self.locked) {
             return Err("there is no \"environment\": add \"environment\": \"staging\", \"production\" or \"custom\" (a practice group ID belongs to one environment)".into());
         }
+        let messaging = MessagingFile::check(
+            self.practice_name.as_deref(),
+            self.write_to_record,
+            self.appointment_type.as_deref(),
+            self.location.as_deref(),
+            &self.templates,
+        )?;
         Ok(MachineSettings {
             path: path.to_owned(),
             environment,
             base_url,
             practice_group_id,
             locked: self.locked,
+            allow_messages_to_restricted: self.allow_messages_to_restricted,
+            messaging,
         })
     }
 }
@@ -254,7 +287,7 @@ pub(super) mod tests {
             ("", "it is empty"),
             (
                 "{\"enviroment\": \"production\"}",
-                "unknown field `enviroment`, expected one of `environment`, `base_url`, `practice_group_id`, `locked` (line 1, column 13)",
+                "unknown field `enviroment`, expected one of `environment`, `base_url`, `practice_group_id`, `locked`, `practice_name`, `allow_messages_to_restricted`, `write_to_record`, `appointment_type`, `location`, `templates` (line 1, column 13)",
             ),
             (
                 "{\"environment\": \"prod\"}",
@@ -284,6 +317,10 @@ pub(super) mod tests {
             (
                 "{\"environment\": \"staging\", \"practice_group_id\": \" \"}",
                 "\"practice_group_id\" is empty",
+            ),
+            (
+                "{\"templates\": {\"reminder\": \"Hi {name}\"}}",
+                "The template \"reminder\" uses {name}, which Hero Intake doesn't know",
             ),
         ] {
             let what = machine_problem(text);

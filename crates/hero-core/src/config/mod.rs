@@ -11,6 +11,7 @@ mod connection;
 pub mod env_vars;
 mod environment;
 mod machine;
+mod messaging;
 mod resolve;
 mod settings;
 
@@ -18,6 +19,7 @@ pub use base_url::{BaseUrl, BaseUrlError};
 pub use connection::{ConnectionProblem, KeyOnHand, connection};
 pub use environment::{Environment, PRODUCTION_URL, STAGING_URL};
 pub use machine::{MachineSettings, standard_machine_file, write_machine_file};
+pub use messaging::{Messaging, MessagingFile, messaging};
 
 /// [`env_vars::HERO_INTAKE_MACHINE_SETTINGS`] under its earlier name.
 pub use env_vars::HERO_INTAKE_MACHINE_SETTINGS as MACHINE_FILE_OVERRIDE_VAR;

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::Environment;
 use super::machine::standard_machine_file;
+use super::messaging::MessagingFile;
 
 /// Light or dark: by default whatever the operating system prefers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -35,6 +36,20 @@ pub struct Settings {
     /// Minutes without a key or click before the matched patient's details hide (the
     /// screen faces the queue). The patient ID stays.
     pub hide_details_after_minutes: u32,
+    /// The practice's name for `{practice}` when Hero's `GET /v1/me` gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practice_name: Option<String>,
+    /// Whether "write to the patient's record" starts ticked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_to_record: Option<bool>,
+    /// The default appointment type and location for an invite: a name or an ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The user's own templates, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, String>,
 }
 
 /// The details card hides after this many idle minutes unless the settings say otherwise.
@@ -49,11 +64,28 @@ impl Default for Settings {
             zoom: 1.0,
             theme: ThemeChoice::FollowSystem,
             hide_details_after_minutes: HIDE_DETAILS_AFTER_MINUTES,
+            practice_name: None,
+            write_to_record: None,
+            appointment_type: None,
+            location: None,
+            templates: BTreeMap::new(),
         }
     }
 }
 
 impl Settings {
+    /// The messaging fields checked: an unknown placeholder is refused with its
+    /// template's name.
+    pub fn messaging_file(&self) -> Result<MessagingFile, String> {
+        MessagingFile::check(
+            self.practice_name.as_deref(),
+            self.write_to_record,
+            self.appointment_type.as_deref(),
+            self.location.as_deref(),
+            &self.templates,
+        )
+    }
+
     pub fn practice_group_id(&self, environment: Environment) -> &str {
         self.practice_group_ids
             .get(&environment)
@@ -129,7 +161,10 @@ impl SettingsFile {
         };
         match std::fs::read(path) {
             Ok(bytes) => match parse_json::<Settings>(&bytes) {
-                Ok(settings) => (settings, None),
+                Ok(settings) => match settings.messaging_file() {
+                    Ok(_) => (settings, None),
+                    Err(what) => (Settings::default(), Some(problem(what))),
+                },
                 Err(what) => (Settings::default(), Some(problem(what))),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
