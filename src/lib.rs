@@ -4,7 +4,8 @@
 
 pub use hero_core::{
     api, batch, build_runtime, config, demo, demographics, held, init_logging,
-    install_redacting_panic_hook, matched, patient, sandbox, secrets, state, text, worker,
+    install_redacting_panic_hook, matched, messages, patient, sandbox, secrets, state, text,
+    worker,
 };
 
 pub mod app;

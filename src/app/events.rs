@@ -16,6 +16,17 @@ impl HeroIntakeApp {
             Event::PatientRead { read_for, result } => {
                 self.intake.on_patient_read(read_for, result);
             }
+            Event::OutreachLists { environment, lists } => {
+                desk.on_outreach_lists(environment, *lists);
+            }
+            Event::MessageSent { id, result } => {
+                desk.note_answer(result.as_ref().err());
+                self.intake.on_message_sent(id, result);
+            }
+            Event::LinkCreated { id, result } => {
+                desk.note_answer(result.as_ref().err());
+                self.intake.on_link_created(id, result, desk);
+            }
             Event::HeldProbed(answer) => {
                 desk.note_answer(answer.as_ref().err());
                 self.intake.on_held_probed(answer, desk);

@@ -3,8 +3,10 @@
 //! It sits below both, so only the app (the router) knows every screen.
 
 mod options;
+mod outreach;
 
 pub use options::{AppOptions, SystemBrowser, UrlOpener};
+pub use outreach::{Fetched, Outreach};
 
 use std::sync::Arc;
 
@@ -132,6 +134,8 @@ pub struct Desk {
     pub renderer: String,
     /// Servers that have answered in this session (their base URLs).
     answered: std::collections::HashSet<String>,
+    /// The appointment types, locations and practice name, once read.
+    outreach: Option<Outreach>,
 }
 
 impl Desk {
@@ -159,6 +163,7 @@ impl Desk {
             client: None,
             renderer: "not known".to_owned(),
             answered: std::collections::HashSet::new(),
+            outreach: None,
         }
     }
 

@@ -10,7 +10,10 @@ use tokio::task::AbortHandle;
 
 use std::path::PathBuf;
 
-use crate::api::{ApiError, HeroClient, PatientId, PracticeGroup, Progress, Registration};
+use crate::api::{
+    ApiError, BookingLink, Choice, HeroClient, NewBookingLink, NewMessage, PatientId,
+    PracticeGroup, Progress, Registration, SentMessage,
+};
 use crate::batch::run::{BatchControl, BatchSummary, BatchUpdate};
 use crate::batch::{BatchList, ListError};
 use crate::config::{BaseUrl, Environment};
@@ -56,6 +59,22 @@ pub enum Event {
     BatchFinished(BatchSummary),
     /// Results saved to this file, or why not. None: the user closed the dialog.
     ResultsSaved(Option<Result<PathBuf, SaveError>>),
+    /// What the next steps need, read once per session and environment: the
+    /// appointment types, the locations and the practice's name.
+    OutreachLists {
+        environment: Environment,
+        lists: Box<OutreachLists>,
+    },
+    /// A message from the desk, sent (or why not).
+    MessageSent {
+        id: RequestId,
+        result: Result<SentMessage, ApiError>,
+    },
+    /// A booking link made (or why not).
+    LinkCreated {
+        id: RequestId,
+        result: Result<BookingLink, ApiError>,
+    },
     /// Whether Hero answered `GET /v1/me`, asked while patients are held.
     HeldProbed(Result<(), ApiError>),
     /// A registered patient read back (`GET /v2/patients/{id}`).
@@ -80,6 +99,14 @@ pub enum ListLoadError {
     },
     #[error("{file} can't be used: {problem}")]
     Unusable { file: String, problem: ListError },
+}
+
+/// The reference lists the invite needs, each as Hero answered.
+#[derive(Debug)]
+pub struct OutreachLists {
+    pub appointment_types: Result<Vec<Choice>, ApiError>,
+    pub locations: Result<Vec<Choice>, ApiError>,
+    pub practice_name: Result<Option<String>, ApiError>,
 }
 
 /// Whose registration a read-back is for.
@@ -243,6 +270,46 @@ impl Worker {
         self.runtime.spawn(async move {
             let result = job.await.unwrap_or(Err(ApiError::Internal));
             sender.send(Event::PatientRead { read_for, result });
+        });
+    }
+
+    /// Reads the appointment types, locations and practice name, in the background.
+    pub fn fetch_outreach_lists(&self, environment: Environment, client: HeroClient) {
+        let sender = self.sender();
+        self.runtime.spawn(async move {
+            let (appointment_types, locations, practice_name) =
+                tokio::join!(client.appointment_types(), client.locations(), client.me());
+            let lists = Box::new(OutreachLists {
+                appointment_types,
+                locations,
+                practice_name,
+            });
+            sender.send(Event::OutreachLists { environment, lists });
+        });
+    }
+
+    /// Sends one message; never repeated once Hero may have received it (the client's
+    /// rule). A panic inside comes back as `ApiError::Internal`.
+    pub fn send_message(&self, id: RequestId, client: HeroClient, message: NewMessage) {
+        let sender = self.sender();
+        let job = self
+            .runtime
+            .spawn(async move { client.send_message(&message).await });
+        self.runtime.spawn(async move {
+            let result = job.await.unwrap_or(Err(ApiError::Internal));
+            sender.send(Event::MessageSent { id, result });
+        });
+    }
+
+    /// Makes one booking link, under the same never-twice rule.
+    pub fn create_booking_link(&self, id: RequestId, client: HeroClient, link: NewBookingLink) {
+        let sender = self.sender();
+        let job = self
+            .runtime
+            .spawn(async move { client.create_booking_link(&link).await });
+        self.runtime.spawn(async move {
+            let result = job.await.unwrap_or(Err(ApiError::Internal));
+            sender.send(Event::LinkCreated { id, result });
         });
     }
 

@@ -56,6 +56,19 @@ impl Card {
         };
     }
 
+    /// Hero's record, once read.
+    pub fn patient(&self) -> Option<&MatchedPatient> {
+        match &self.details {
+            Details::Read { patient, .. } => Some(patient),
+            _ => None,
+        }
+    }
+
+    /// What was typed to trace the patient.
+    pub fn typed(&self) -> &PatientQuery {
+        &self.typed
+    }
+
     /// The warnings found, for the shift list and the next steps.
     pub fn warnings(&self) -> &[Warning] {
         match &self.details {

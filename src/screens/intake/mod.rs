@@ -5,8 +5,10 @@ pub mod card;
 pub mod form;
 pub mod held;
 pub mod key_fix;
+pub mod next_step;
 pub mod result;
 pub mod shift;
+mod steps;
 
 use std::time::Instant;
 
@@ -23,6 +25,9 @@ use shift::ShiftEntry;
 
 const COPY_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
 const OPEN_AGAIN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+const MESSAGE_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::M);
+const INVITE_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
+const CHECKED_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
 
 /// What the user did on the intake screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +48,16 @@ pub enum Msg {
     OpenLink(String),
     ClearShift,
     ToggleShift,
+    /// The next steps on a registered patient's card.
+    OpenMessage,
+    OpenInvite,
+    /// "Checked with the patient": the details that differ were confirmed.
+    Acknowledge,
+    UseTemplate(String),
+    SendMessage,
+    CreateLink,
+    SendInvite,
+    CloseNextStep,
     /// Try the held patients now, without waiting.
     TryHeldNow,
     RemoveHeld(crate::held::HeldId),
@@ -65,6 +80,11 @@ pub struct State {
     card: Option<card::Card>,
     /// The last key or click: the card hides after a few idle minutes.
     last_input: Instant,
+    /// A message or invitation being prepared for the patient on the card.
+    next_step: Option<next_step::NextStep>,
+    /// The receptionist checked the details that differ with the patient.
+    acknowledged: bool,
+    next_step_id: RequestId,
     /// What was typed for held patients being read back, to compare with Hero's record.
     held_reads: std::collections::HashMap<crate::held::HeldId, crate::patient::PatientQuery>,
 }
@@ -82,6 +102,9 @@ impl Default for State {
             card: None,
             last_input: Instant::now(),
             held_reads: std::collections::HashMap::new(),
+            next_step: None,
+            acknowledged: false,
+            next_step_id: 1,
         }
     }
 }
@@ -112,6 +135,17 @@ impl State {
         if input.consume_shortcut(&OPEN_AGAIN_SHORTCUT) {
             messages.push(Msg::OpenAgain);
         }
+        if self.card.is_some() {
+            for (shortcut, msg) in [
+                (MESSAGE_SHORTCUT, Msg::OpenMessage),
+                (INVITE_SHORTCUT, Msg::OpenInvite),
+                (CHECKED_SHORTCUT, Msg::Acknowledge),
+            ] {
+                if input.consume_shortcut(&shortcut) {
+                    messages.push(msg);
+                }
+            }
+        }
 
         let copy_event = input.events.iter().any(|e| matches!(e, egui::Event::Copy));
         if matches!(
@@ -124,9 +158,11 @@ impl State {
         messages
     }
 
-    /// Esc: cancel what is being sent, or start the next patient.
+    /// Esc: back out of a next step, cancel what is being sent, or start the next patient.
     pub fn escape(&self) -> Msg {
-        if self.intake.is_busy() {
+        if self.next_step.is_some() {
+            Msg::CloseNextStep
+        } else if self.intake.is_busy() {
             Msg::Cancel
         } else {
             Msg::NextPatient
@@ -136,9 +172,14 @@ impl State {
     pub fn update(&mut self, msg: Msg, desk: &mut Desk, fx: &mut Effects) -> Option<ToApp> {
         match msg {
             Msg::Submit => {
-                self.back_notice = None;
-                self.card = None;
-                self.submit(desk, fx);
+                // Enter on a result shown changes nothing: the card stays.
+                if self.intake.is_editable() {
+                    self.back_notice = None;
+                    self.card = None;
+                    self.next_step = None;
+                    self.acknowledged = false;
+                    self.submit(desk, fx);
+                }
             }
             Msg::Cancel => {
                 if let Some(command) = self.intake.cancel() {
@@ -150,6 +191,8 @@ impl State {
                 if self.intake.next_patient() {
                     self.back_notice = None;
                     self.card = None;
+                    self.next_step = None;
+                    self.acknowledged = false;
                     self.key_fix = None;
                     self.show_all_errors = false;
                     fx.focus(form::nhs_field_id());
@@ -201,6 +244,14 @@ impl State {
             }
             Msg::ClearShift => self.shift.clear(),
             Msg::ToggleShift => self.show_shift = !self.show_shift,
+            Msg::OpenMessage
+            | Msg::OpenInvite
+            | Msg::Acknowledge
+            | Msg::UseTemplate(_)
+            | Msg::SendMessage
+            | Msg::CreateLink
+            | Msg::SendInvite
+            | Msg::CloseNextStep => self.next_step_update(msg, desk, fx),
             Msg::TryHeldNow => self.held.try_now(Instant::now()),
             Msg::RemoveHeld(id) => {
                 let _ = self.held.remove(id);
@@ -296,6 +347,8 @@ impl State {
             return;
         };
         let mut card = card::Card::reading(id, typed);
+        // The next steps' lists, read now so an invitation doesn't wait for them.
+        desk.ensure_outreach_lists();
         match desk.connection().map(|c| desk.client(c)) {
             Ok(Ok(client)) => desk
                 .worker
@@ -355,6 +408,8 @@ impl State {
     pub fn forget_patient(&mut self) {
         if self.intake.next_patient() {
             self.card = None;
+            self.next_step = None;
+            self.acknowledged = false;
         }
     }
 
@@ -444,7 +499,7 @@ impl State {
                 today: crate::patient::today(),
                 show_all_errors: self.show_all_errors,
                 ready_to_send: connection.is_ok(),
-                enter_submits: self.key_fix.is_none(),
+                enter_submits: self.key_fix.is_none() && self.next_step.is_none(),
             },
         ));
         ui.separator();
@@ -463,6 +518,7 @@ impl State {
             Some(_) => result::CardView::Hidden,
             None => result::CardView::None,
         };
+        let card_shown = matches!(card, result::CardView::Shown(_));
         messages.extend(result::show(
             ui,
             &self.intake,
@@ -471,6 +527,9 @@ impl State {
             self.key_fix.as_mut(),
             card,
         ));
+        if card_shown {
+            messages.extend(self.next_step_ui(ui, desk));
+        }
         // Below the form and the result, so both stay in view whatever the table's size.
         if demo {
             ui.separator();

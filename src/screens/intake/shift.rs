@@ -28,6 +28,16 @@ pub struct ShiftEntry {
     pub read_for: Option<crate::worker::ReadFor>,
     /// What Hero's record needs checked (no values: the list stays masked).
     pub checks: Vec<&'static str>,
+    /// Next steps done for this patient: "SMS sent", "Invite to book sent".
+    pub done: Vec<DoneStep>,
+}
+
+/// A message or invitation sent from the desk, with what to copy.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DoneStep {
+    pub label: String,
+    pub message_id: Option<String>,
+    pub link: Option<String>,
 }
 
 impl std::fmt::Debug for ShiftEntry {
@@ -72,6 +82,7 @@ impl ShiftEntry {
             sent_late: false,
             read_for: None,
             checks: Vec::new(),
+            done: Vec::new(),
         }
     }
 
@@ -115,7 +126,7 @@ pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry], held: &HeldQueue) -> Vec<
     // Rows of one fixed height, so only the visible ones are laid out: a frame costs
     // the same with 5 patients or 1,000 in the list.
     let spacing = ui.spacing();
-    let row_height = 2.0 * spacing.interact_size.y + 2.0 * spacing.item_spacing.y;
+    let row_height = 3.0 * spacing.interact_size.y + 3.0 * spacing.item_spacing.y;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_rows(ui, row_height, entries.len(), |ui, visible| {
@@ -140,7 +151,30 @@ pub fn show(ui: &mut egui::Ui, entries: &[ShiftEntry], held: &HeldQueue) -> Vec<
     actions
 }
 
-/// Two lines: when and who, then the outcome with its buttons.
+/// The third line: what Hero's record needs checked, and the next steps done.
+fn follow_ups(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
+    ui.horizontal(|ui| {
+        if !entry.checks.is_empty() {
+            let checks = format!("Check: {}", entry.checks.join(", "));
+            crate::ui::error_line(ui, &checks).on_hover_text(checks);
+        }
+        for done in &entry.done {
+            ui.label(format!("✔ {}", done.label));
+            if let Some(id) = &done.message_id
+                && ui.small_button("Copy message ID").clicked()
+            {
+                actions.push(Msg::CopyText(id.clone()));
+            }
+            if let Some(link) = &done.link
+                && ui.small_button("Copy link").clicked()
+            {
+                actions.push(Msg::CopyText(link.clone()));
+            }
+        }
+    });
+}
+
+/// Three lines: when and who, the outcome with its buttons, then what follows up.
 fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
     ui.label(RichText::new(format!("{}  {}", entry.at, entry.masked_patient)).strong());
     match &entry.outcome {
@@ -150,14 +184,11 @@ fn show_entry(ui: &mut egui::Ui, entry: &ShiftEntry, actions: &mut Vec<Msg>) {
                     actions.push(Msg::CopyText(patient_id.clone()));
                 }
                 ui.monospace(patient_id);
-                // On this line: rows are two lines high, so long lists stay cheap to draw.
-                if !entry.checks.is_empty() {
-                    let checks = format!("Check: {}", entry.checks.join(", "));
-                    crate::ui::error_line(ui, &checks).on_hover_text(checks);
-                } else if entry.sent_late {
+                if entry.sent_late {
                     ui.label("(sent when Hero was back)");
                 }
             });
+            follow_ups(ui, entry, actions);
         }
         ShiftOutcome::VerificationRequired {
             login_url,
