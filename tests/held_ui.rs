@@ -167,7 +167,7 @@ fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
         "the shift list stays masked"
     );
     settle(&mut harness, |h| {
-        has_text(h, "Hero is back: 2 held patients registered.")
+        has_text(h, "Hero is back: 2 held patients sent — see this shift's list for each answer.")
     });
     fixture.runtime.block_on(server.verify());
     assert_eq!(
@@ -271,4 +271,16 @@ fn switching_environment_with_a_held_patient_asks_first_and_keeps_it_unless_told
         hero_intake::config::Environment::Staging
     );
     assert!(harness.state().intake_held().is_empty());
+}
+
+#[test]
+fn a_server_that_passed_test_connection_before_counts_as_having_answered() {
+    let fixture = Fixture::new();
+    let address = format!("http://127.0.0.1:{}", free_port());
+    fixture.custom_server(&address);
+    let mut settings = fixture.settings_file().load();
+    settings.last_checked_server = Some(address);
+    fixture.settings_file().save(&settings).unwrap();
+    let mut harness = fixture.harness();
+    hold_patient(&mut harness, "999 000 0018", 0);
 }

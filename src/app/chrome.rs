@@ -48,6 +48,14 @@ impl HeroIntakeApp {
 
     pub(super) fn shortcuts(&self, input: &mut egui::InputState) -> Vec<Message> {
         let mut messages = Vec::new();
+        // A question is on screen: Esc answers "keep", and nothing reaches the screen
+        // beneath it (Enter would send the form under "Switch and lose them?").
+        if self.modal.is_some() {
+            if input.key_pressed(Key::Escape) {
+                messages.push(Message::KeepRunning);
+            }
+            return messages;
+        }
         if input.consume_shortcut(&SETTINGS_SHORTCUT) {
             messages.push(Message::App(ToApp::OpenSettings));
         }
@@ -139,9 +147,11 @@ impl HeroIntakeApp {
         if !self.intake.held().is_empty() {
             egui::Panel::bottom("held").show(ui, |ui| {
                 ui.add_space(4.0);
+                let here = self.desk.destination();
                 let held = crate::screens::intake::held::waiting_line(
                     ui,
                     self.intake.held(),
+                    here.as_ref(),
                     std::time::Instant::now(),
                 );
                 messages.extend(held.into_iter().map(Message::Intake));
@@ -166,6 +176,10 @@ impl HeroIntakeApp {
                 messages.extend(self.screen_ui(ui));
             });
         });
+        // Under a question, the screen's own clicks and keys (its Enter) do nothing.
+        if self.modal.is_some() {
+            messages.clear();
+        }
         match self.modal {
             Some(Modal::ConfirmClose) => messages.extend(confirm_close(
                 ui.ctx(),
@@ -265,10 +279,24 @@ impl eframe::App for HeroIntakeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.type_ahead.drawn();
         // The window itself, named for a screen reader as its title bar names it.
         let title = self.window_title();
         ctx.accesskit_node_builder(egui::accesskit_root_id(), |node| node.set_label(title));
-        if ctx.input(|i| !i.events.is_empty()) {
+        // A key or a click keeps the card up; a mouse nudge or the window regaining
+        // focus does not.
+        let acted = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::PointerButton { .. }
+                )
+            })
+        });
+        if acted {
             self.intake.note_input(std::time::Instant::now());
         }
         let mut messages = ctx.input_mut(|input| self.shortcuts(input));

@@ -37,6 +37,9 @@ impl HeroIntakeApp {
             }
             Event::ConnectionChecked(result) => {
                 desk.note_answer(result.as_ref().err());
+                if result.is_ok() {
+                    desk.note_connection_checked();
+                }
                 if let Shown::Settings { state, .. } = &mut self.shown {
                     state.on_connection_checked(result);
                 }

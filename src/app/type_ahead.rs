@@ -12,21 +12,44 @@ use std::collections::VecDeque;
 
 use egui::{Event, Key, RawInput};
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct TypeAhead {
     waiting: VecDeque<Event>,
+    /// Handed to the last frame; cleared once a frame drew them. A window that is
+    /// minimised only ticks its logic, and eframe gives them back in front of new input.
+    handed_out: Vec<Event>,
+}
+
+/// The keys waiting may be patient details or an API key: only how many.
+impl std::fmt::Debug for TypeAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TypeAhead({} waiting)", self.waiting.len())
+    }
 }
 
 impl TypeAhead {
     /// Keeps in `raw` only what one focus step may see; the rest waits for the next frame.
     pub fn pace(&mut self, raw: &mut RawInput) {
-        self.waiting.extend(raw.events.drain(..));
+        let mut incoming = std::mem::take(&mut raw.events);
+        if !self.handed_out.is_empty() && incoming.starts_with(&self.handed_out) {
+            // Not drawn: they go first again, ahead of what is still waiting.
+            for event in incoming.drain(..self.handed_out.len()).rev() {
+                self.waiting.push_front(event);
+            }
+        }
+        self.waiting.extend(incoming);
         let take = match self.waiting.iter().position(moves_focus_or_acts) {
             Some(0) => 1,
             Some(step) => step,
             None => self.waiting.len(),
         };
         raw.events.extend(self.waiting.drain(..take));
+        self.handed_out.clone_from(&raw.events);
+    }
+
+    /// A frame drew the events handed out.
+    pub fn drawn(&mut self) {
+        self.handed_out.clear();
     }
 
     /// Events still waiting for a frame: draw the next one at once.
@@ -35,8 +58,8 @@ impl TypeAhead {
     }
 }
 
-/// A key or click whose effect (a focus move, a submit, a shortcut, a screen change)
-/// the keys typed after it must see.
+/// A key or click (press or release) whose effect (a focus move, a submit, a shortcut,
+/// a screen change) the keys typed after it must see.
 fn moves_focus_or_acts(event: &Event) -> bool {
     match event {
         Event::Key {
@@ -53,7 +76,8 @@ fn moves_focus_or_acts(event: &Event) -> bool {
                     Key::Tab | Key::Enter | Key::Escape | Key::ArrowUp | Key::ArrowDown
                 )
         }
-        Event::PointerButton { pressed: true, .. }
+        // A button acts on release, a field takes the focus on press: both are steps.
+        Event::PointerButton { .. }
         | Event::AccessKitActionRequest(_)
         | Event::Copy
         | Event::Cut => true,
@@ -90,6 +114,7 @@ mod tests {
         let mut frames = Vec::new();
         loop {
             pacer.pace(&mut raw);
+            pacer.drawn();
             frames.push(std::mem::take(&mut raw.events));
             if !pacer.has_waiting() {
                 return frames;
@@ -150,6 +175,33 @@ mod tests {
                 vec![click],
                 vec![key(Key::Escape, Modifiers::NONE)],
             ]
+        );
+    }
+
+    #[test]
+    fn events_a_hidden_window_did_not_draw_come_back_first() {
+        let mut pacer = TypeAhead::default();
+        let mut raw = RawInput {
+            events: vec![text("0"), key(Key::Tab, Modifiers::NONE), text("1")],
+            ..RawInput::default()
+        };
+        pacer.pace(&mut raw);
+        assert_eq!(raw.events, vec![text("0")]);
+        // Minimised: only the logic ran; eframe hands "0" back in front of a new key.
+        raw.events.push(text("2"));
+        pacer.pace(&mut raw);
+        assert_eq!(raw.events, vec![text("0")]);
+        pacer.drawn();
+        let mut rest = Vec::new();
+        while pacer.has_waiting() {
+            raw.events.clear();
+            pacer.pace(&mut raw);
+            pacer.drawn();
+            rest.extend(raw.events.clone());
+        }
+        assert_eq!(
+            rest,
+            vec![key(Key::Tab, Modifiers::NONE), text("1"), text("2")]
         );
     }
 

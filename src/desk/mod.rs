@@ -183,10 +183,32 @@ impl Desk {
         }
     }
 
+    /// Where a patient typed now would be sent: the environment, server and practice
+    /// group in force (None while nothing can be sent).
+    pub fn destination(&self) -> Option<crate::held::Destination> {
+        let connection = self.connection().ok()?;
+        Some(crate::held::Destination {
+            environment: self.environment(),
+            server: connection.base_url.as_str().to_owned(),
+            practice_group: connection.practice_group_id,
+        })
+    }
+
     /// Whether the server in use has answered before: then a connection that fails is
     /// Hero being down, not a wrong address.
     pub fn hero_answered_before(&self) -> bool {
-        self.answered.contains(&self.resolved().base_url)
+        let server = self.resolved().base_url;
+        self.answered.contains(&server)
+            || self.settings.last_checked_server.as_ref() == Some(&server)
+    }
+
+    /// Test connection passed: remembered between sessions.
+    pub fn note_connection_checked(&mut self) {
+        let server = self.resolved().base_url;
+        if self.settings.last_checked_server.as_ref() != Some(&server) {
+            self.settings.last_checked_server = Some(server);
+            let _ = self.save_settings();
+        }
     }
 
     /// The environment, server and practice group in force, and where each comes from.

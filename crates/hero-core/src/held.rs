@@ -44,13 +44,23 @@ pub fn can_cure_later(error: &ApiError, server_answered_before: bool) -> bool {
     }
 }
 
+/// Where a patient was typed for: the environment, the server and the practice group
+/// in force then. It is sent there and nowhere else (a changed address or practice
+/// group in Settings means it waits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub environment: Environment,
+    pub server: String,
+    pub practice_group: String,
+}
+
 /// A patient waiting for Hero. Its `Debug` shows the masked form only.
 #[derive(Clone, PartialEq)]
 pub struct HeldPatient {
     pub id: HeldId,
     pub query: PatientQuery,
-    /// The environment it was typed for: it is sent there and nowhere else.
-    pub environment: Environment,
+    /// Where it was typed for: it is sent there and nowhere else.
+    pub destination: Destination,
     pub held_at: Instant,
     /// When it was typed, for the shift list.
     pub typed_at: jiff::Timestamp,
@@ -63,7 +73,7 @@ impl fmt::Debug for HeldPatient {
         f.debug_struct("HeldPatient")
             .field("id", &self.id)
             .field("patient", &self.query.masked())
-            .field("environment", &self.environment)
+            .field("environment", &self.destination.environment)
             .finish_non_exhaustive()
     }
 }
@@ -73,11 +83,11 @@ impl fmt::Debug for HeldPatient {
 pub enum Step {
     /// Ask Hero whether it answers (`GET /v1/me`: it registers no one).
     Probe,
-    /// Register this patient, in this environment.
+    /// Register this patient, where it was typed for.
     Send {
         id: HeldId,
         query: PatientQuery,
-        environment: Environment,
+        destination: Destination,
     },
 }
 
@@ -136,11 +146,11 @@ impl Default for HeldQueue {
 
 impl HeldQueue {
     /// Keeps a patient Hero couldn't be reached for. The same patient for the same
-    /// environment is kept once: `None` when it already was.
+    /// destination is kept once: `None` when it already was.
     pub fn hold(
         &mut self,
         query: PatientQuery,
-        environment: Environment,
+        destination: Destination,
         last_error: ApiError,
         now: Instant,
         typed_at: jiff::Timestamp,
@@ -148,7 +158,7 @@ impl HeldQueue {
         if self
             .patients
             .iter()
-            .any(|p| p.query == query && p.environment == environment)
+            .any(|p| p.query == query && p.destination == destination)
         {
             return None;
         }
@@ -166,7 +176,7 @@ impl HeldQueue {
         self.patients.push_back(HeldPatient {
             id,
             query,
-            environment,
+            destination,
             held_at: now,
             typed_at,
             last_error,
@@ -212,12 +222,14 @@ impl HeldQueue {
         self.reset();
     }
 
+    /// Nobody left: a rejected key, the waits and the pace are forgotten with them.
     fn reset(&mut self) {
-        if !matches!(self.activity, Activity::KeyRejected(_)) {
+        if !matches!(self.activity, Activity::Sending(_) | Activity::Probing) {
             self.activity = Activity::Waiting;
         }
         self.next_try = None;
         self.wait = FIRST_WAIT;
+        self.answering = false;
     }
 
     /// Time until the next try, while waiting for one.
@@ -272,9 +284,9 @@ impl HeldQueue {
         old
     }
 
-    /// What to do now, for the environment the desk is in: nothing, a probe, or the
-    /// next patient typed for that environment.
-    pub fn due(&mut self, now: Instant, environment: Environment) -> Option<Step> {
+    /// What to do now, for where the desk sends: nothing, a probe, or the next patient
+    /// typed for there.
+    pub fn due(&mut self, now: Instant, here: &Destination) -> Option<Step> {
         if self.activity != Activity::Waiting {
             return None;
         }
@@ -282,11 +294,11 @@ impl HeldQueue {
             return None;
         }
         if self.answering {
-            return self.send_next(environment);
+            return self.send_next(here);
         }
         self.patients
             .iter()
-            .any(|p| p.environment == environment)
+            .any(|p| &p.destination == here)
             .then(|| {
                 self.activity = Activity::Probing;
                 Step::Probe
@@ -298,13 +310,13 @@ impl HeldQueue {
         &mut self,
         answer: Result<(), ApiError>,
         now: Instant,
-        environment: Environment,
+        here: &Destination,
     ) -> Option<Step> {
         if self.activity != Activity::Probing {
             return None;
         }
         match answer {
-            Ok(()) => self.send_next(environment),
+            Ok(()) => self.send_next(here),
             Err(error) if error.is_credentials_problem() => {
                 self.activity = Activity::KeyRejected(error);
                 None
@@ -316,8 +328,8 @@ impl HeldQueue {
         }
     }
 
-    fn send_next(&mut self, environment: Environment) -> Option<Step> {
-        let Some(patient) = self.patients.iter().find(|p| p.environment == environment) else {
+    fn send_next(&mut self, here: &Destination) -> Option<Step> {
+        let Some(patient) = self.patients.iter().find(|p| &p.destination == here) else {
             self.activity = Activity::Waiting;
             self.next_try = None;
             return None;
@@ -326,7 +338,7 @@ impl HeldQueue {
         Some(Step::Send {
             id: patient.id,
             query: patient.query.clone(),
-            environment: patient.environment,
+            destination: patient.destination.clone(),
         })
     }
 
@@ -375,8 +387,12 @@ impl HeldQueue {
                 Sent::KeyRejected
             }
             Err(error) if can_cure_later(&error, true) => {
-                self.patients[index].last_error = error;
                 self.back_off(now);
+                // Hero said how long to wait: never sooner.
+                if let ApiError::RateLimitWaitTooLong { wait } = error {
+                    self.next_try = self.next_try.max(Some(now + wait));
+                }
+                self.patients[index].last_error = error;
                 Sent::StillDown
             }
             Err(error) => match self.leave(index, now) {

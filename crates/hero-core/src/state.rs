@@ -67,6 +67,23 @@ pub struct FormCheck {
 }
 
 impl FormCheck {
+    /// The first field of the chosen trace, in the form's order, that stops sending:
+    /// where the keys typed after a refused Enter go.
+    pub fn first_problem(&self) -> Option<RequestField> {
+        let problems = [
+            (RequestField::NhsNumber, self.nhs_number.is_err()),
+            (RequestField::DateOfBirth, self.dob.is_err()),
+            (RequestField::Forename, self.forename.is_err()),
+            (RequestField::Surname, self.surname.is_err()),
+            (RequestField::Postcode, self.postcode.is_err()),
+        ];
+        let sent = RequestField::sent_by(self.trace);
+        problems
+            .into_iter()
+            .find(|(field, bad)| *bad && sent.contains(field))
+            .map(|(field, _)| field)
+    }
+
     /// The query Enter sends: the chosen trace's fields only, when all are valid.
     pub fn query(&self) -> Option<PatientQuery> {
         let dob = *self.dob.as_ref().ok()?;
@@ -349,6 +366,11 @@ impl Intake {
                 None
             }
         }
+    }
+
+    /// Whether request `id` is the one the form is waiting for.
+    pub fn is_in_flight(&self, id: RequestId) -> bool {
+        self.is_current(id)
     }
 
     fn is_current(&self, id: RequestId) -> bool {

@@ -8,14 +8,27 @@ use std::time::{Duration, Instant};
 use hero_core::api::{ApiError, PatientId, ProxyProblem, Registration};
 use hero_core::config::Environment;
 use hero_core::held::{
-    FIRST_WAIT, GIVE_UP_AFTER, HeldId, HeldQueue, LONGEST_WAIT, Sent, Step, can_cure_later,
+    Destination, FIRST_WAIT, GIVE_UP_AFTER, HeldId, HeldQueue, LONGEST_WAIT, Sent, Step,
+    can_cure_later,
 };
 use hero_core::patient::{DateOfBirth, NhsNumber, PatientQuery, TestNumbers};
 use hero_core::testing::nhs_numbers_from;
 use jiff::civil::date;
 
-const ENV: Environment = Environment::Staging;
 const DOWN: ApiError = ApiError::Unreachable;
+
+/// Where the desk sends: Staging, one server, one practice group.
+fn here() -> Destination {
+    to(Environment::Staging, "group-a")
+}
+
+fn to(environment: Environment, practice_group: &str) -> Destination {
+    Destination {
+        environment,
+        server: environment.fixed_url().unwrap_or_default().to_owned(),
+        practice_group: practice_group.to_owned(),
+    }
+}
 
 fn patient(n: usize) -> PatientQuery {
     let number = nhs_numbers_from(999_000_000).nth(n).unwrap();
@@ -26,7 +39,7 @@ fn patient(n: usize) -> PatientQuery {
 }
 
 fn hold(queue: &mut HeldQueue, n: usize, now: Instant) -> Option<HeldId> {
-    queue.hold(patient(n), ENV, DOWN, now, jiff::Timestamp::UNIX_EPOCH)
+    queue.hold(patient(n), here(), DOWN, now, jiff::Timestamp::UNIX_EPOCH)
 }
 
 fn registered() -> Result<Registration, ApiError> {
@@ -37,17 +50,17 @@ fn registered() -> Result<Registration, ApiError> {
 
 /// Drives the queue until it asks to send, Hero answering the probe.
 fn next_send(queue: &mut HeldQueue, now: Instant) -> Option<(HeldId, PatientQuery)> {
-    let mut step = queue.due(now, ENV)?;
+    let mut step = queue.due(now, &here())?;
     if step == Step::Probe {
-        step = queue.on_probe(Ok(()), now, ENV)?;
+        step = queue.on_probe(Ok(()), now, &here())?;
     }
     match step {
         Step::Send {
             id,
             query,
-            environment,
+            destination,
         } => {
-            assert_eq!(environment, ENV);
+            assert_eq!(destination, here());
             Some((id, query))
         }
         Step::Probe => panic!("two probes in a row"),
@@ -114,32 +127,36 @@ fn held_patients_are_sent_once_each_in_the_order_they_were_typed() {
     for n in 0..3 {
         assert!(hold(&mut queue, n, t0).is_some());
     }
-    assert_eq!(queue.due(t0, ENV), None, "nothing before the first wait");
+    assert_eq!(
+        queue.due(t0, &here()),
+        None,
+        "nothing before the first wait"
+    );
     assert_eq!(queue.next_try_in(t0), Some(FIRST_WAIT));
     let now = t0 + FIRST_WAIT;
     assert_eq!(
-        queue.due(now, ENV),
+        queue.due(now, &here()),
         Some(Step::Probe),
         "Hero is asked first"
     );
-    assert_eq!(queue.due(now, ENV), None, "one probe at a time");
-    let mut step = queue.on_probe(Ok(()), now, ENV);
+    assert_eq!(queue.due(now, &here()), None, "one probe at a time");
+    let mut step = queue.on_probe(Ok(()), now, &here());
     let mut sent = Vec::new();
     while let Some(Step::Send { id, query, .. }) = step {
-        assert_eq!(queue.due(now, ENV), None, "one send at a time");
+        assert_eq!(queue.due(now, &here()), None, "one send at a time");
         match queue.on_sent(id, registered(), now) {
             Sent::Registered(p, _) => assert_eq!(p.query, query),
             other => panic!("{other:?}"),
         }
         sent.push(query);
         // Hero answered: the next goes at once, without another probe.
-        step = queue.due(now, ENV);
+        step = queue.due(now, &here());
     }
     assert_eq!(step, None);
     assert_eq!(sent, vec![patient(0), patient(1), patient(2)]);
     assert!(queue.is_empty());
     assert_eq!(
-        queue.due(now + LONGEST_WAIT, ENV),
+        queue.due(now + LONGEST_WAIT, &here()),
         None,
         "never a second send"
     );
@@ -157,7 +174,7 @@ fn the_same_patient_typed_twice_is_held_once_but_once_per_environment() {
         queue
             .hold(
                 patient(0),
-                Environment::Production,
+                to(Environment::Production, "group-a"),
                 DOWN,
                 now,
                 jiff::Timestamp::UNIX_EPOCH
@@ -176,16 +193,19 @@ fn each_failed_try_doubles_the_wait_from_a_few_seconds_to_two_minutes_at_most() 
     for round in 0..10 {
         let wait = queue.next_try_in(now).unwrap();
         waits.push(wait.as_secs());
-        assert_eq!(queue.due(now + wait - Duration::from_millis(1), ENV), None);
+        assert_eq!(
+            queue.due(now + wait - Duration::from_millis(1), &here()),
+            None
+        );
         now += wait;
-        let step = queue.due(now, ENV);
+        let step = queue.due(now, &here());
         if round % 2 == 0 {
             // Hero doesn't answer the probe...
             assert_eq!(step, Some(Step::Probe));
-            assert_eq!(queue.on_probe(Err(DOWN), now, ENV), None);
+            assert_eq!(queue.on_probe(Err(DOWN), now, &here()), None);
         } else {
             // ...or answers it, then fails the registration with a 503.
-            let Some(Step::Send { id, .. }) = queue.on_probe(Ok(()), now, ENV) else {
+            let Some(Step::Send { id, .. }) = queue.on_probe(Ok(()), now, &here()) else {
                 panic!("no send after a probe Hero answered");
             };
             let down = Err(ApiError::ServerError {
@@ -207,14 +227,21 @@ fn a_rejected_key_stops_the_waiting_until_the_key_changes() {
     hold(&mut queue, 0, t0);
     hold(&mut queue, 1, t0);
     let now = t0 + FIRST_WAIT;
-    assert_eq!(queue.due(now, ENV), Some(Step::Probe));
-    assert_eq!(queue.on_probe(Err(ApiError::Unauthorized), now, ENV), None);
+    assert_eq!(queue.due(now, &here()), Some(Step::Probe));
+    assert_eq!(
+        queue.on_probe(Err(ApiError::Unauthorized), now, &here()),
+        None
+    );
     assert_eq!(queue.key_rejected(), Some(&ApiError::Unauthorized));
-    assert_eq!(queue.due(now + GIVE_UP_AFTER / 2, ENV), None, "no tries");
+    assert_eq!(
+        queue.due(now + GIVE_UP_AFTER / 2, &here()),
+        None,
+        "no tries"
+    );
     assert_eq!(queue.next_try_in(now), None);
     queue.try_now(now);
     assert_eq!(
-        queue.due(now, ENV),
+        queue.due(now, &here()),
         None,
         "try now doesn't override a rejected key"
     );
@@ -222,8 +249,12 @@ fn a_rejected_key_stops_the_waiting_until_the_key_changes() {
     let later = now + Duration::from_secs(600);
     queue.key_changed(later);
     assert_eq!(queue.key_rejected(), None);
-    assert_eq!(queue.due(later, ENV), Some(Step::Probe), "resumes at once");
-    let Some(Step::Send { id, .. }) = queue.on_probe(Ok(()), later, ENV) else {
+    assert_eq!(
+        queue.due(later, &here()),
+        Some(Step::Probe),
+        "resumes at once"
+    );
+    let Some(Step::Send { id, .. }) = queue.on_probe(Ok(()), later, &here()) else {
         panic!("no send");
     };
     // A 403 on the send itself: stops again, the patient kept.
@@ -285,15 +316,58 @@ fn after_two_hours_a_patient_is_given_up_with_its_reason_but_not_while_being_sen
 }
 
 #[test]
-fn a_patient_is_sent_only_to_the_environment_it_was_typed_for() {
+fn a_patient_is_sent_only_where_it_was_typed_for() {
     let t0 = Instant::now();
     let mut queue = HeldQueue::default();
     hold(&mut queue, 0, t0);
     let now = t0 + FIRST_WAIT;
-    assert_eq!(queue.due(now, Environment::Production), None);
-    assert_eq!(queue.due(now, ENV), Some(Step::Probe));
-    assert_eq!(queue.on_probe(Ok(()), now, Environment::Production), None);
-    assert_eq!(queue.len(), 1, "kept for its own environment");
+    // Another environment, or the practice group changed in Settings meanwhile: it waits.
+    for elsewhere in [
+        to(Environment::Production, "group-a"),
+        to(Environment::Staging, "group-b"),
+    ] {
+        assert_eq!(queue.due(now, &elsewhere), None);
+    }
+    assert_eq!(queue.due(now, &here()), Some(Step::Probe));
+    assert_eq!(
+        queue.on_probe(Ok(()), now, &to(Environment::Staging, "group-b")),
+        None
+    );
+    assert_eq!(queue.len(), 1, "kept for where it was typed for");
+}
+
+#[test]
+fn a_rejected_key_is_forgotten_with_the_last_patient() {
+    let t0 = Instant::now();
+    let mut queue = HeldQueue::default();
+    let id = hold(&mut queue, 0, t0).unwrap();
+    assert_eq!(queue.due(t0 + FIRST_WAIT, &here()), Some(Step::Probe));
+    queue.on_probe(Err(ApiError::Unauthorized), t0 + FIRST_WAIT, &here());
+    assert!(queue.key_rejected().is_some());
+    assert!(queue.remove(id));
+    assert_eq!(queue.key_rejected(), None);
+    // The next patient held is tried as usual.
+    hold(&mut queue, 1, t0);
+    assert_eq!(queue.due(t0 + FIRST_WAIT, &here()), Some(Step::Probe));
+}
+
+#[test]
+fn a_rate_limit_wait_hero_asked_for_is_never_cut_short() {
+    let t0 = Instant::now();
+    let mut queue = HeldQueue::default();
+    hold(&mut queue, 0, t0);
+    let (id, _) = next_send(&mut queue, t0 + FIRST_WAIT).unwrap();
+    let busy = ApiError::RateLimitWaitTooLong {
+        wait: Duration::from_secs(900),
+    };
+    assert_eq!(
+        queue.on_sent(id, Err(busy), t0 + FIRST_WAIT),
+        Sent::StillDown
+    );
+    assert_eq!(
+        queue.next_try_in(t0 + FIRST_WAIT),
+        Some(Duration::from_secs(900))
+    );
 }
 
 #[test]
@@ -326,10 +400,10 @@ fn try_now_brings_the_next_try_forward_and_clear_forgets_everyone() {
     let mut queue = HeldQueue::default();
     hold(&mut queue, 0, t0);
     queue.try_now(t0);
-    assert_eq!(queue.due(t0, ENV), Some(Step::Probe));
+    assert_eq!(queue.due(t0, &here()), Some(Step::Probe));
     queue.clear();
     assert!(queue.is_empty());
-    assert_eq!(queue.due(t0 + LONGEST_WAIT, ENV), None);
+    assert_eq!(queue.due(t0 + LONGEST_WAIT, &here()), None);
     assert_eq!(queue.take_back_notice(), None, "nobody was registered");
 }
 

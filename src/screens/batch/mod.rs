@@ -58,6 +58,8 @@ pub struct State {
     pub saved: Option<Result<std::path::PathBuf, crate::worker::SaveError>>,
     /// Why the list couldn't be started.
     problem: Option<String>,
+    /// Where the list was run: its rows are sent again only there.
+    ran_in: Option<crate::config::Environment>,
 }
 
 impl std::fmt::Debug for State {
@@ -80,6 +82,7 @@ impl State {
             filter: ResultFilter::All,
             saved: None,
             problem: None,
+            ran_in: None,
         }
     }
 
@@ -105,7 +108,13 @@ impl State {
             }
             Msg::SendAgain => {
                 let rows = self.rows_to_send_again();
-                if matches!(self.stage, BatchStage::Finished(_)) && !rows.is_empty() {
+                if self.ran_in != Some(desk.environment()) {
+                    self.problem = Some(format!(
+                        "These rows were sent to {}: switch back to it to send them again.",
+                        self.ran_in
+                            .map_or("another environment".to_owned(), |e| e.to_string())
+                    ));
+                } else if matches!(self.stage, BatchStage::Finished(_)) && !rows.is_empty() {
                     self.saved = None;
                     self.run(rows, desk);
                 }
@@ -163,6 +172,7 @@ impl State {
         };
         self.problem = None;
         let control = BatchControl::default();
+        self.ran_in = Some(desk.environment());
         desk.worker.run_batch(client, rows, control.clone());
         self.progress = None;
         self.stage = BatchStage::Running { control };

@@ -29,13 +29,19 @@ impl State {
         if !crate::held::can_cure_later(error, desk.hero_answered_before()) {
             return false;
         }
-        let Some(query) = self.intake.last_sent().cloned() else {
+        // A request cancelled meanwhile is not the desk's any more: never held.
+        if !self.intake.is_in_flight(id) {
+            return false;
+        }
+        let (Some(query), Some(destination)) =
+            (self.intake.last_sent().cloned(), desk.destination())
+        else {
             return false;
         };
         let who = query.masked();
         let kept = self.held.hold(
             query,
-            desk.environment(),
+            destination,
             error.clone(),
             Instant::now(),
             jiff::Timestamp::now(),
@@ -68,7 +74,9 @@ impl State {
         for patient in self.held.give_up_on_old(now) {
             self.shift.push(shift::ShiftEntry::held_given_up(&patient));
         }
-        if let Some(step) = self.held.due(now, desk.environment()) {
+        if let Some(here) = desk.destination()
+            && let Some(step) = self.held.due(now, &here)
+        {
             self.start(step, desk);
         }
         self.held.next_try_in(now)
@@ -92,10 +100,11 @@ impl State {
     }
 
     pub fn on_held_probed(&mut self, answer: Result<(), ApiError>, desk: &mut Desk) {
-        if let Some(step) = self
-            .held
-            .on_probe(answer, Instant::now(), desk.environment())
-        {
+        let Some(here) = desk.destination() else {
+            self.held.could_not_start(Instant::now());
+            return;
+        };
+        if let Some(step) = self.held.on_probe(answer, Instant::now(), &here) {
             self.start(step, desk);
         }
     }
@@ -128,10 +137,14 @@ impl State {
         }
         if let Some(count) = self.held.take_back_notice() {
             let patients = if count == 1 { "patient" } else { "patients" };
-            self.back_notice = Some(format!("Hero is back: {count} held {patients} registered."));
+            self.back_notice = Some(format!(
+                "Hero is back: {count} held {patients} sent — see this shift's list for each answer."
+            ));
         }
         // The next one goes at once, at the pace Hero answers.
-        if let Some(step) = self.held.due(Instant::now(), desk.environment()) {
+        if let Some(here) = desk.destination()
+            && let Some(step) = self.held.due(Instant::now(), &here)
+        {
             self.start(step, desk);
         }
     }
@@ -152,7 +165,12 @@ impl State {
 }
 
 /// The line that stays on screen while patients are held.
-pub fn waiting_line(ui: &mut egui::Ui, held: &HeldQueue, now: Instant) -> Vec<Msg> {
+pub fn waiting_line(
+    ui: &mut egui::Ui,
+    held: &HeldQueue,
+    here: Option<&crate::held::Destination>,
+    now: Instant,
+) -> Vec<Msg> {
     let mut actions = Vec::new();
     if held.is_empty() {
         return actions;
@@ -163,7 +181,10 @@ pub fn waiting_line(ui: &mut egui::Ui, held: &HeldQueue, now: Instant) -> Vec<Ms
     } else {
         format!("{count} patients waiting for Hero")
     };
-    let when = if let Some(error) = held.key_rejected() {
+    let typed_here = here.is_some_and(|here| held.patients().any(|p| &p.destination == here));
+    let when = if !typed_here {
+        "waiting: they were typed for another environment, server or practice group than the one in Settings now".to_owned()
+    } else if let Some(error) = held.key_rejected() {
         format!(
             "stopped: {}. Enter a new key in Settings (Ctrl+,) to go on",
             error.cause()

@@ -85,6 +85,11 @@ pub struct State {
     /// The receptionist checked the details that differ with the patient.
     acknowledged: bool,
     next_step_id: RequestId,
+    /// What was typed for desk patients being read back: their checks reach the shift
+    /// list even when the card is gone (Esc before the answer).
+    desk_reads: std::collections::HashMap<RequestId, crate::patient::PatientQuery>,
+    /// The card hid itself after the idle minutes: it stays hidden until the next patient.
+    card_hidden: bool,
     /// What was typed for held patients being read back, to compare with Hero's record.
     held_reads: std::collections::HashMap<crate::held::HeldId, crate::patient::PatientQuery>,
 }
@@ -102,6 +107,8 @@ impl Default for State {
             card: None,
             last_input: Instant::now(),
             held_reads: std::collections::HashMap::new(),
+            desk_reads: std::collections::HashMap::new(),
+            card_hidden: false,
             next_step: None,
             acknowledged: false,
             next_step_id: 1,
@@ -273,7 +280,17 @@ impl State {
                 self.show_all_errors = false;
                 self.run(command, desk, fx);
             }
-            None if self.intake.is_editable() => self.show_all_errors = true,
+            None if self.intake.is_editable() => {
+                self.show_all_errors = true;
+                // Enter took the focus out of its field: put it where the form needs
+                // correcting, so keys typed on after it are not lost.
+                let check = self
+                    .intake
+                    .check(desk.environment(), crate::patient::today());
+                if let Some(field) = check.first_problem() {
+                    fx.focus(form::field_id(field));
+                }
+            }
             None => {}
         }
     }
@@ -346,6 +363,8 @@ impl State {
         let Some(typed) = self.intake.last_sent().cloned() else {
             return;
         };
+        self.desk_reads.insert(id, typed.clone());
+        self.card_hidden = false;
         let mut card = card::Card::reading(id, typed);
         // The next steps' lists, read now so an invitation doesn't wait for them.
         desk.ensure_outreach_lists();
@@ -367,9 +386,12 @@ impl State {
         let mut warnings = Vec::new();
         match read_for {
             ReadFor::Desk(id) => {
+                let typed = self.desk_reads.remove(&id);
                 if let Some(card) = self.card.as_mut().filter(|c| c.request == id) {
                     card.on_read(result);
                     warnings = card.warnings().to_vec();
+                } else if let Ok(patient) = &result {
+                    warnings = patient.warnings(typed.as_ref());
                 }
             }
             ReadFor::Held(id) => {
@@ -507,8 +529,11 @@ impl State {
         let hide_after = std::time::Duration::from_secs(
             60 * u64::from(desk.settings.hide_details_after_minutes),
         );
+        if self.card.is_some() && !card::visible(self.last_input, hide_after, now) {
+            self.card_hidden = true;
+        }
         let card = match &self.card {
-            Some(card) if card::visible(self.last_input, hide_after, now) => {
+            Some(card) if !self.card_hidden => {
                 // Draw again when it is due to hide, then idle.
                 let left =
                     hide_after.saturating_sub(now.saturating_duration_since(self.last_input));

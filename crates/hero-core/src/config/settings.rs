@@ -36,6 +36,10 @@ pub struct Settings {
     /// Minutes without a key or click before the matched patient's details hide (the
     /// screen faces the queue). The patient ID stays.
     pub hide_details_after_minutes: u32,
+    /// The server address that last passed Test connection: a refused connection there
+    /// later is Hero being down (the patient is kept), not a wrong address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_checked_server: Option<String>,
     /// The practice's name for `{practice}` when Hero's `GET /v1/me` gives none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub practice_name: Option<String>,
@@ -64,6 +68,7 @@ impl Default for Settings {
             zoom: 1.0,
             theme: ThemeChoice::FollowSystem,
             hide_details_after_minutes: HIDE_DETAILS_AFTER_MINUTES,
+            last_checked_server: None,
             practice_name: None,
             write_to_record: None,
             appointment_type: None,
