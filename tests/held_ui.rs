@@ -167,7 +167,10 @@ fn patients_typed_while_hero_is_down_are_sent_once_in_order_when_it_is_back() {
         "the shift list stays masked"
     );
     settle(&mut harness, |h| {
-        has_text(h, "Hero is back: 2 held patients sent — see this shift's list for each answer.")
+        has_text(
+            h,
+            "Hero is back: 2 held patients sent — see this shift's list for each answer.",
+        )
     });
     fixture.runtime.block_on(server.verify());
     assert_eq!(

@@ -20,6 +20,9 @@ impl HeroIntakeApp {
     fn hints(&self) -> &'static str {
         use crate::screens::batch::BatchStage;
         match &self.shown {
+            Shown::Intake if self.intake.has_card() => {
+                "Ctrl+M: send a message · Ctrl+B: invite to book · Ctrl+C: copy the patient ID · Esc: back / next patient · Ctrl+,: settings"
+            }
             Shown::Intake if !self.intake.held().is_empty() => {
                 "Enter: register · Esc: next patient / cancel · Ctrl+R: try the waiting patients now · Ctrl+C: copy · Ctrl+,: settings"
             }

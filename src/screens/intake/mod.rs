@@ -84,6 +84,8 @@ pub struct State {
     next_step: Option<next_step::NextStep>,
     /// The receptionist checked the details that differ with the patient.
     acknowledged: bool,
+    /// A next step just opened: bring it into view below the card.
+    scroll_to_step: bool,
     next_step_id: RequestId,
     /// What was typed for desk patients being read back: their checks reach the shift
     /// list even when the card is gone (Esc before the answer).
@@ -111,6 +113,7 @@ impl Default for State {
             card_hidden: false,
             next_step: None,
             acknowledged: false,
+            scroll_to_step: false,
             next_step_id: 1,
         }
     }

@@ -13,6 +13,11 @@ use crate::screens::Effects;
 use crate::state::{Phase, RequestId};
 
 impl State {
+    /// Whether a registered patient's card is up (its next steps have keys).
+    pub fn has_card(&self) -> bool {
+        self.card.is_some() && !self.card_hidden
+    }
+
     fn patient_id(&self) -> Option<PatientId> {
         match self.intake.phase() {
             Phase::Registered { patient_id, .. } => Some(patient_id.clone()),
@@ -37,6 +42,7 @@ impl State {
             Msg::OpenMessage if self.next_step.is_none() && self.cleared(desk).is_some() => {
                 let form = MessageForm::new(desk.messaging().write_to_record);
                 self.next_step = Some(NextStep::Message(form));
+                self.scroll_to_step = true;
                 fx.focus(next_step::message_field_id());
             }
             Msg::OpenInvite if self.next_step.is_none() && self.cleared(desk).is_some() => {
@@ -49,6 +55,7 @@ impl State {
                     next_step::location_field_id()
                 };
                 self.next_step = Some(NextStep::Invite(form));
+                self.scroll_to_step = true;
                 fx.focus(focus);
             }
             Msg::UseTemplate(name) => self.use_template(&name, desk),
@@ -244,6 +251,7 @@ impl State {
         if let Some(done) = done {
             self.shift_done(done);
         }
+        self.scroll_to_step = true;
     }
 
     pub fn on_link_created(
@@ -259,6 +267,7 @@ impl State {
                 Ok(link) => Sending::Done(link),
                 Err(error) => Sending::Failed(error),
             };
+            self.scroll_to_step = true;
         }
     }
 
@@ -324,6 +333,9 @@ impl State {
                 let act = next_step::invite_ui(ui, form, desk);
                 messages.extend(act.map(to_msg));
             }
+        }
+        if std::mem::take(&mut self.scroll_to_step) {
+            ui.scroll_to_cursor(Some(egui::Align::BOTTOM));
         }
         messages
     }
