@@ -220,3 +220,65 @@ fn a_different_date_of_birth_must_be_checked_with_the_patient_first() {
     press(&mut harness, Key::M, Modifiers::COMMAND, &mut keys);
     settle(&mut harness, |h| has_text(h, "To: mobile ending 123"));
 }
+
+#[test]
+fn an_invitation_that_needs_the_practice_name_when_none_is_known_says_so_and_sends_nothing() {
+    let fixture = Fixture::new();
+    let server = hero(&fixture, record(serde_json::json!({})));
+    fixture.runtime.block_on(async {
+        for (list, id, name) in [
+            ("/v1/appointment_types", "101", "Flu vaccination"),
+            ("/v1/locations", "201", "Main site"),
+        ] {
+            Mock::given(method("GET"))
+                .and(path(list))
+                .respond_with(ResponseTemplate::new(200).set_body_json(
+                    serde_json::json!({"data": [{"id": id, "name": name}], "count": 1}),
+                ))
+                .mount(&server)
+                .await;
+        }
+        // Hero gives no practice name (and none is in the settings).
+        Mock::given(method("GET"))
+            .and(path("/v1/me"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/booking_links"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"id": "l-1", "short_link": "https://bookings.herohealth.net/s/l-1"}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/messages/send"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"message_id": "m"})))
+            .expect(0)
+            .mount(&server)
+            .await;
+    });
+    let mut harness = registered(&fixture, &server);
+    let mut keys = 0;
+    press(&mut harness, Key::B, Modifiers::COMMAND, &mut keys);
+    frame(&mut harness);
+    harness
+        .input_mut()
+        .events
+        .push(Event::Text("flu".to_owned()));
+    press(&mut harness, Key::Tab, Modifiers::NONE, &mut keys);
+    harness
+        .input_mut()
+        .events
+        .push(Event::Text("main".to_owned()));
+    frame(&mut harness);
+    press(&mut harness, Key::Enter, Modifiers::NONE, &mut keys);
+    settle(&mut harness, |h| has_text(h, "Send it by SMS (Enter)"));
+    press(&mut harness, Key::Enter, Modifiers::NONE, &mut keys);
+    settle(&mut harness, |h| {
+        has_text(h, "the practice's name is not known")
+    });
+    assert!(!has_text(&harness, "Invite to book sent"));
+    fixture.runtime.block_on(server.verify());
+}

@@ -263,13 +263,27 @@ impl Worker {
     /// Reads a registered patient back, for the desk to confirm who was matched. A panic
     /// inside comes back as `ApiError::Internal`.
     pub fn read_patient(&self, read_for: ReadFor, client: HeroClient, patient_id: PatientId) {
+        self.answer(
+            async move { client.patient_details(&patient_id).await },
+            move |result| Event::PatientRead { read_for, result },
+        );
+    }
+
+    /// Runs one request on the runtime and sends its result as the event `done` makes;
+    /// a panic inside comes back as `ApiError::Internal`, never a dead window.
+    fn answer<T: Send + 'static>(
+        &self,
+        job: impl Future<Output = Result<T, ApiError>> + Send + 'static,
+        done: impl FnOnce(Result<T, ApiError>) -> Event + Send + 'static,
+    ) {
         let sender = self.sender();
-        let job = self
-            .runtime
-            .spawn(async move { client.patient_details(&patient_id).await });
+        let job = self.runtime.spawn(job);
         self.runtime.spawn(async move {
-            let result = job.await.unwrap_or(Err(ApiError::Internal));
-            sender.send(Event::PatientRead { read_for, result });
+            let result = job.await.unwrap_or_else(|_| {
+                tracing::error!("background request panicked");
+                Err(ApiError::Internal)
+            });
+            sender.send(done(result));
         });
     }
 
@@ -291,26 +305,18 @@ impl Worker {
     /// Sends one message; never repeated once Hero may have received it (the client's
     /// rule). A panic inside comes back as `ApiError::Internal`.
     pub fn send_message(&self, id: RequestId, client: HeroClient, message: NewMessage) {
-        let sender = self.sender();
-        let job = self
-            .runtime
-            .spawn(async move { client.send_message(&message).await });
-        self.runtime.spawn(async move {
-            let result = job.await.unwrap_or(Err(ApiError::Internal));
-            sender.send(Event::MessageSent { id, result });
-        });
+        self.answer(
+            async move { client.send_message(&message).await },
+            move |result| Event::MessageSent { id, result },
+        );
     }
 
     /// Makes one booking link, under the same never-twice rule.
     pub fn create_booking_link(&self, id: RequestId, client: HeroClient, link: NewBookingLink) {
-        let sender = self.sender();
-        let job = self
-            .runtime
-            .spawn(async move { client.create_booking_link(&link).await });
-        self.runtime.spawn(async move {
-            let result = job.await.unwrap_or(Err(ApiError::Internal));
-            sender.send(Event::LinkCreated { id, result });
-        });
+        self.answer(
+            async move { client.create_booking_link(&link).await },
+            move |result| Event::LinkCreated { id, result },
+        );
     }
 
     /// Asks whether Hero answers, for the held patients (it registers no one).
@@ -324,17 +330,10 @@ impl Worker {
 
     /// Sends one held patient. A panic inside comes back as `ApiError::Internal`.
     pub fn send_held(&self, id: HeldId, client: HeroClient, query: PatientQuery) {
-        let sender = self.sender();
-        let job = self
-            .runtime
-            .spawn(async move { client.register_pds(&query).await });
-        self.runtime.spawn(async move {
-            let result = job.await.unwrap_or_else(|_| {
-                tracing::error!("held registration task panicked");
-                Err(ApiError::Internal)
-            });
-            sender.send(Event::HeldSent { id, result });
-        });
+        self.answer(
+            async move { client.register_pds(&query).await },
+            move |result| Event::HeldSent { id, result },
+        );
     }
 
     /// Asks for a list with the file dialog, then reads and checks it.

@@ -219,7 +219,14 @@ pub fn message_ui(
     ui.heading("Send a message");
     ui.horizontal_wrapped(|ui| {
         ui.label("Template:");
-        for template in desk.messaging().templates {
+        // The practice's own first, then the built-in ones.
+        let mut templates = desk.messaging().templates;
+        templates.sort_by_key(|t| {
+            crate::messages::BUILT_IN
+                .iter()
+                .any(|(name, text)| *name == t.name() && *text == t.text())
+        });
+        for template in templates {
             if ui.small_button(template.name()).clicked() {
                 act = Some(Act::UseTemplate(template.name().to_owned()));
             }

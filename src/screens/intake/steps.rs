@@ -128,14 +128,15 @@ impl State {
             }
         };
         form.problem = None;
-        match desk.connection().map(|c| desk.client(c)) {
-            Ok(Ok(client)) => {
-                form.sent = Sending::Sending(id);
-                desk.worker.send_message(id, client, message);
-            }
-            Ok(Err(error)) => form.sent = Sending::Failed(error),
-            Err(why) => form.problem = Some(why.to_string()),
-        }
+        start(
+            desk,
+            id,
+            &mut form.sent,
+            &mut form.problem,
+            |worker, client| {
+                worker.send_message(id, client, message);
+            },
+        );
     }
 
     fn create_link(&mut self, desk: &mut Desk) {
@@ -158,14 +159,15 @@ impl State {
                 }
             };
         form.problem = None;
-        match desk.connection().map(|c| desk.client(c)) {
-            Ok(Ok(client)) => {
-                form.link = Sending::Sending(id);
-                desk.worker.create_booking_link(id, client, link);
-            }
-            Ok(Err(error)) => form.link = Sending::Failed(error),
-            Err(why) => form.problem = Some(why.to_string()),
-        }
+        start(
+            desk,
+            id,
+            &mut form.link,
+            &mut form.problem,
+            |worker, client| {
+                worker.create_booking_link(id, client, link);
+            },
+        );
     }
 
     fn send_invite(&mut self, desk: &mut Desk) {
@@ -208,14 +210,15 @@ impl State {
                 return;
             }
         };
-        match desk.connection().map(|c| desk.client(c)) {
-            Ok(Ok(client)) => {
-                form.sms = Sending::Sending(id);
-                desk.worker.send_message(id, client, message);
-            }
-            Ok(Err(error)) => form.sms = Sending::Failed(error),
-            Err(why) => form.problem = Some(why.to_string()),
-        }
+        start(
+            desk,
+            id,
+            &mut form.sms,
+            &mut form.problem,
+            |worker, client| {
+                worker.send_message(id, client, message);
+            },
+        );
     }
 
     pub fn on_message_sent(&mut self, id: RequestId, result: Result<SentMessage, ApiError>) {
@@ -338,6 +341,25 @@ impl State {
             ui.scroll_to_cursor(Some(egui::Align::BOTTOM));
         }
         messages
+    }
+}
+
+/// Hands a request to the worker with the desk's client, and marks it under way; or
+/// says why it can't go.
+fn start<T>(
+    desk: &mut Desk,
+    id: RequestId,
+    state: &mut Sending<T>,
+    problem: &mut Option<String>,
+    send: impl FnOnce(&crate::worker::Worker, crate::api::HeroClient),
+) {
+    match desk.connection().map(|c| desk.client(c)) {
+        Ok(Ok(client)) => {
+            *state = Sending::Sending(id);
+            send(&desk.worker, client);
+        }
+        Ok(Err(error)) => *state = Sending::Failed(error),
+        Err(why) => *problem = Some(why.to_string()),
     }
 }
 
