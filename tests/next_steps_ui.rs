@@ -282,3 +282,30 @@ fn an_invitation_that_needs_the_practice_name_when_none_is_known_says_so_and_sen
     assert!(!has_text(&harness, "Invite to book sent"));
     fixture.runtime.block_on(server.verify());
 }
+
+#[test]
+fn where_it_allows_restricted_records_the_contacts_stay_hidden_and_no_one_else_can_be_typed() {
+    let fixture = Fixture::new();
+    let server = hero(&fixture, record(serde_json::json!({"restricted": true})));
+    fixture.custom_server(&server.uri());
+    let machine = fixture.dir.path().join("machine-settings.json");
+    std::fs::write(&machine, r#"{"allow_messages_to_restricted": true}"#).unwrap();
+    let mut options = fixture.options();
+    options.settings_file = fixture.settings_file().with_machine_file(&machine);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(900.0, 760.0))
+        .build_eframe(move |cc| HeroIntakeApp::new(cc, options));
+    settle(&mut harness, |h| !h.state().is_loading());
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, card_read);
+    let mut keys = 0;
+    press(&mut harness, Key::M, Modifiers::COMMAND, &mut keys);
+    settle(&mut harness, |h| {
+        has_text(h, "To: the contact on the patient's record")
+    });
+    assert!(
+        !has_text(&harness, "mobile ending"),
+        "the record's contact stays hidden"
+    );
+    assert!(!has_text(&harness, "Send to another number or email"));
+}
