@@ -238,7 +238,7 @@ for _ in $(seq 200); do grep -q "demo sandbox listening" "$TMP/app.log" && break
 grep -q "demo sandbox listening" "$TMP/app.log" || die "the demo sandbox did not start"
 sleep "$RSS_SETTLE"
 rss_drive_start=$(rss_kb "$hero")
-done_count() { grep -c "register_pds attempt finished" "$TMP/app.log" || true; }
+done_count() { grep -c 'attempt finished call="register_pds"' "$TMP/app.log" || true; }
 base_count=$(done_count)
 # Types one patient and presses Enter (the form must be empty, focus in NHS number),
 # then waits for the answer. Sets REG_MS: Enter to answer, as the log sees it.
