@@ -420,3 +420,34 @@ fn a_held_patients_debug_shows_only_the_masked_form() {
     );
     assert!(!debug.contains("1992"), "{debug}");
 }
+
+// Found by cargo mutants.
+
+#[test]
+fn a_patient_is_given_up_after_two_hours_exactly() {
+    assert_eq!(GIVE_UP_AFTER, Duration::from_secs(2 * 60 * 60));
+}
+
+#[test]
+fn a_second_patient_held_does_not_put_off_the_try_already_due() {
+    let t0 = Instant::now();
+    let mut queue = HeldQueue::default();
+    hold(&mut queue, 0, t0);
+    assert!(!queue.is_empty());
+    hold(&mut queue, 1, t0 + Duration::from_secs(4));
+    assert_eq!(queue.next_try_in(t0), Some(FIRST_WAIT));
+    assert_eq!(queue.due(t0 + FIRST_WAIT, &here()), Some(Step::Probe));
+}
+
+#[test]
+fn a_try_that_could_not_start_waits_and_comes_round_again() {
+    let t0 = Instant::now();
+    let mut queue = HeldQueue::default();
+    hold(&mut queue, 0, t0);
+    let now = t0 + FIRST_WAIT;
+    assert_eq!(queue.due(now, &here()), Some(Step::Probe));
+    // No key to send with yet (the keychain still being read): not stuck probing.
+    queue.could_not_start(now);
+    assert_eq!(queue.next_try_in(now), Some(FIRST_WAIT));
+    assert_eq!(queue.due(now + FIRST_WAIT, &here()), Some(Step::Probe));
+}
