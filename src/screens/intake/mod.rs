@@ -464,8 +464,10 @@ impl State {
         };
         match fix.take_changes(desk) {
             key_fix::Changes::GroupOnly => {
-                // Only the practice group changed: send again straight away.
+                // Only the practice group changed: send again straight away, and the
+                // held patients are tried again too.
                 self.key_fix = None;
+                self.held.key_changed(Instant::now());
                 self.submit(desk, fx);
             }
             key_fix::Changes::Key(key) => {
