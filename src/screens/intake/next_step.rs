@@ -61,6 +61,8 @@ pub struct InviteForm {
     pub appointment_type: String,
     pub location: String,
     pub link: Sending<BookingLink>,
+    /// The appointment type's name as Hero lists it, once the link is asked for.
+    pub appointment_name: String,
     /// The invitation by SMS, once the link exists.
     pub sms: Sending<String>,
     pub problem: Option<String>,
@@ -85,6 +87,7 @@ impl InviteForm {
             appointment_type: appointment_type.unwrap_or_default(),
             location: location.unwrap_or_default(),
             link: Sending::NotYet,
+            appointment_name: String::new(),
             sms: Sending::NotYet,
             problem: None,
         }
@@ -176,24 +179,26 @@ fn pick<'a>(
     }
 }
 
-/// The invitation's text, from the practice's "invite" template.
-pub fn invite_text(
+/// A template's text with what is known filled in, or why it can't be used (a template
+/// that needs the practice's name when none is known says so rather than leave a gap).
+pub fn template_text(
     desk: &Desk,
+    name: &str,
     first_name: Option<&str>,
-    appointment: &str,
-    link: &str,
+    appointment: Option<&str>,
+    link: Option<&str>,
 ) -> Result<String, String> {
     let messaging = desk.messaging();
     let template = messaging
-        .template("invite")
-        .ok_or("There is no \"invite\" template.")?;
+        .template(name)
+        .ok_or_else(|| format!("There is no \"{name}\" template."))?;
     let practice = desk.practice_name();
     template
         .render(&Values {
             first_name,
             practice: practice.as_deref(),
-            appointment: Some(appointment),
-            link: Some(link),
+            appointment,
+            link,
         })
         .map_err(|e| e.to_string())
 }

@@ -80,31 +80,23 @@ impl State {
         }
     }
 
+    /// The first name on Hero's record, for `{first_name}`.
+    fn first_name(&self) -> Option<String> {
+        let patient = self.card.as_ref()?.patient()?;
+        patient.first_name().map(str::to_owned)
+    }
+
     fn use_template(&mut self, name: &str, desk: &Desk) {
-        let first_name = self
-            .card
-            .as_ref()
-            .and_then(|c| c.patient())
-            .and_then(|p| p.first_name().map(str::to_owned));
-        let practice = desk.practice_name();
+        let first_name = self.first_name();
         let Some(NextStep::Message(form)) = &mut self.next_step else {
             return;
         };
-        let messaging = desk.messaging();
-        let Some(template) = messaging.template(name) else {
-            return;
-        };
-        match template.render(&crate::messages::Values {
-            first_name: first_name.as_deref(),
-            practice: practice.as_deref(),
-            appointment: None,
-            link: None,
-        }) {
+        match next_step::template_text(desk, name, first_name.as_deref(), None, None) {
             Ok(text) => {
                 form.text = text;
                 form.problem = None;
             }
-            Err(why) => form.problem = Some(why.to_string()),
+            Err(why) => form.problem = Some(why),
         }
     }
 
@@ -150,7 +142,7 @@ impl State {
         if form.link.is_busy_or_done() {
             return;
         }
-        let (link, _) =
+        let (link, appointment_name) =
             match next_step::link_to_create(form, &patient_id, desk, crate::patient::today()) {
                 Ok(link) => link,
                 Err(problem) => {
@@ -159,6 +151,7 @@ impl State {
                 }
             };
         form.problem = None;
+        form.appointment_name = appointment_name;
         start(
             desk,
             id,
@@ -174,11 +167,7 @@ impl State {
         let (Some(patient_id), Some(cleared)) = (self.patient_id(), self.cleared(desk)) else {
             return;
         };
-        let first_name = self
-            .card
-            .as_ref()
-            .and_then(|c| c.patient())
-            .and_then(|p| p.first_name().map(str::to_owned));
+        let first_name = self.first_name();
         let id = self.next_request();
         let Some(NextStep::Invite(form)) = &mut self.next_step else {
             return;
@@ -189,18 +178,19 @@ impl State {
         if form.sms.is_busy_or_done() {
             return;
         }
-        let appointment =
-            next_step::link_to_create(form, &patient_id, desk, crate::patient::today())
-                .map(|(_, name)| name)
-                .unwrap_or_default();
-        let text =
-            match next_step::invite_text(desk, first_name.as_deref(), &appointment, &link.url) {
-                Ok(text) => text,
-                Err(problem) => {
-                    form.problem = Some(problem);
-                    return;
-                }
-            };
+        let text = match next_step::template_text(
+            desk,
+            "invite",
+            first_name.as_deref(),
+            Some(&form.appointment_name),
+            Some(&link.url),
+        ) {
+            Ok(text) => text,
+            Err(problem) => {
+                form.problem = Some(problem);
+                return;
+            }
+        };
         let mut sms = MessageForm::new(desk.messaging().write_to_record);
         sms.text = text;
         let message = match next_step::message_to_send(&sms, &patient_id, cleared) {
