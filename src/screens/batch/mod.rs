@@ -60,6 +60,8 @@ pub struct State {
     problem: Option<String>,
     /// Where the list was run: its rows are sent again only there.
     ran_in: Option<crate::config::Environment>,
+    /// The rows Hero couldn't be reached for, worked out once when the run finished.
+    to_send_again: Vec<(usize, crate::patient::PatientQuery)>,
 }
 
 impl std::fmt::Debug for State {
@@ -83,6 +85,7 @@ impl State {
             saved: None,
             problem: None,
             ran_in: None,
+            to_send_again: Vec::new(),
         }
     }
 
@@ -107,7 +110,7 @@ impl State {
                 }
             }
             Msg::SendAgain => {
-                let rows = self.rows_to_send_again();
+                let rows = self.to_send_again.clone();
                 if self.ran_in != Some(desk.environment()) {
                     self.problem = Some(format!(
                         "These rows were sent to {}: switch back to it to send them again.",
@@ -151,11 +154,8 @@ impl State {
     }
 
     /// The rows of a finished list that failed because Hero couldn't be reached.
-    pub fn rows_to_send_again(&self) -> Vec<(usize, crate::patient::PatientQuery)> {
-        if !matches!(self.stage, BatchStage::Finished(_)) {
-            return Vec::new();
-        }
-        crate::batch::run::rows_to_send_again(&self.list, &self.results)
+    pub fn rows_to_send_again(&self) -> &[(usize, crate::patient::PatientQuery)] {
+        &self.to_send_again
     }
 
     fn run(&mut self, rows: Vec<(usize, crate::patient::PatientQuery)>, desk: &mut Desk) {
@@ -173,6 +173,7 @@ impl State {
         self.problem = None;
         let control = BatchControl::default();
         self.ran_in = Some(desk.environment());
+        self.to_send_again.clear();
         desk.worker.run_batch(client, rows, control.clone());
         self.progress = None;
         self.stage = BatchStage::Running { control };
@@ -205,6 +206,7 @@ impl State {
 
     pub fn on_finished(&mut self, summary: BatchSummary) {
         self.stage = BatchStage::Finished(summary);
+        self.to_send_again = crate::batch::run::rows_to_send_again(&self.list, &self.results);
     }
 
     pub fn on_saved(&mut self, saved: Result<std::path::PathBuf, crate::worker::SaveError>) {
