@@ -136,6 +136,7 @@ pub struct Desk {
     answered: std::collections::HashSet<String>,
     /// The appointment types, locations and practice name, once read.
     outreach: Option<Outreach>,
+    messaging: crate::config::Messaging,
 }
 
 impl Desk {
@@ -145,6 +146,7 @@ impl Desk {
             Ok(machine) => (machine, None),
             Err(problem) => (None, Some(problem)),
         };
+        let messaging = crate::config::messaging(machine.as_ref(), &settings);
         Self {
             runtime: options.runtime,
             key_store: options.key_store,
@@ -164,6 +166,7 @@ impl Desk {
             renderer: "not known".to_owned(),
             answered: std::collections::HashSet::new(),
             outreach: None,
+            messaging,
         }
     }
 

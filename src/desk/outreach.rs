@@ -83,15 +83,16 @@ impl Desk {
             .filter(|o| o.environment == self.environment())
     }
 
-    /// The practice's messaging settings in force (IT's file and the user's).
-    pub fn messaging(&self) -> Messaging {
-        crate::config::messaging(self.machine.as_ref(), &self.settings)
+    /// The practice's messaging settings in force (IT's file and the user's), worked
+    /// out once when the files were read: nothing in the window changes them.
+    pub fn messaging(&self) -> &Messaging {
+        &self.messaging
     }
 
     /// The practice's name for `{practice}`: Hero's `GET /v1/me` first, then the settings.
     pub fn practice_name(&self) -> Option<String> {
         self.outreach()
             .and_then(|o| o.practice_name.ready().cloned().flatten())
-            .or_else(|| self.messaging().practice_name)
+            .or_else(|| self.messaging.practice_name.clone())
     }
 }

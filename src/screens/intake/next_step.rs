@@ -225,7 +225,7 @@ pub fn message_ui(
     ui.horizontal_wrapped(|ui| {
         ui.label("Template:");
         // The practice's own first, then the built-in ones.
-        let mut templates = desk.messaging().templates;
+        let mut templates: Vec<_> = desk.messaging().templates.iter().collect();
         templates.sort_by_key(|t| {
             crate::messages::BUILT_IN
                 .iter()

@@ -48,7 +48,10 @@ impl State {
             Msg::OpenInvite if self.next_step.is_none() && self.cleared(desk).is_some() => {
                 desk.ensure_outreach_lists();
                 let messaging = desk.messaging();
-                let form = InviteForm::new(messaging.appointment_type, messaging.location);
+                let form = InviteForm::new(
+                    messaging.appointment_type.clone(),
+                    messaging.location.clone(),
+                );
                 let focus = if form.appointment_type.is_empty() {
                     next_step::type_field_id()
                 } else {
