@@ -192,11 +192,9 @@ fn esc_clears_the_card_with_the_form() {
     assert!(!has_text(&harness, "Alex Testperson"));
 }
 
-/// The read-back waits for the test to let it answer: the ID must not wait for it.
-#[test]
-fn the_patient_id_is_on_screen_and_copyable_before_the_details_arrive() {
+/// Hero whose read-back answers `record` only when the test lets it (`gate`).
+fn gated_server(fixture: &Fixture, record: serde_json::Value) -> Arc<tokio::sync::Notify> {
     use axum::routing::{get, post};
-    let fixture = Fixture::new();
     let gate = Arc::new(tokio::sync::Notify::new());
     let answer = gate.clone();
     let app = axum::Router::new()
@@ -207,10 +205,10 @@ fn the_patient_id_is_on_screen_and_copyable_before_the_details_arrive() {
         .route(
             "/v2/patients/{id}",
             get(move || {
-                let answer = answer.clone();
+                let (answer, record) = (answer.clone(), record.clone());
                 async move {
                     answer.notified().await;
-                    axum::Json(record())
+                    axum::Json(record)
                 }
             }),
         );
@@ -223,6 +221,33 @@ fn the_patient_id_is_on_screen_and_copyable_before_the_details_arrive() {
         .runtime
         .spawn(async move { axum::serve(listener, app).await });
     fixture.custom_server(&format!("http://{address}"));
+    gate
+}
+
+/// Esc before the read-back answers: what it finds still reaches the shift list.
+#[test]
+fn the_checks_reach_the_shift_list_when_the_desk_moved_on_before_the_answer() {
+    let fixture = Fixture::new();
+    let gate = gated_server(
+        &fixture,
+        with(serde_json::json!({"deceased_at": "2025-03-01T00:00:00.000Z"})),
+    );
+    let mut harness = fixture.harness();
+    enter_patient(&mut harness, "999 000 0018", "01/02/1992");
+    settle(&mut harness, |h| has_text(h, "Registered with Hero"));
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness, |h| h.state().intake_card().is_none());
+    gate.notify_one();
+    settle(&mut harness, |h| {
+        has_text(h, "Check: deceased on Hero's record")
+    });
+}
+
+/// The read-back waits for the test to let it answer: the ID must not wait for it.
+#[test]
+fn the_patient_id_is_on_screen_and_copyable_before_the_details_arrive() {
+    let fixture = Fixture::new();
+    let gate = gated_server(&fixture, record());
     let mut harness = fixture.harness();
     enter_patient(&mut harness, "999 000 0018", "01/02/1992");
     settle(&mut harness, |h| has_text(h, "Registered with Hero"));
