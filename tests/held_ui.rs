@@ -255,6 +255,17 @@ fn switching_environment_with_a_held_patient_asks_first_and_keeps_it_unless_told
         &harness,
         "Switching to Staging loses them: 1 would not be registered"
     ));
+    // Under the question, Esc answers "keep" (it doesn't reach the screen beneath).
+    harness.key_press(egui::Key::Escape);
+    frames(&mut harness);
+    assert!(!has_text(&harness, "Switching to Staging loses them"));
+    assert_eq!(
+        harness.state().screen(),
+        hero_intake::app::Screen::Settings,
+        "Settings stays open"
+    );
+    harness.get_by_label("Staging").click();
+    frames(&mut harness);
     harness.get_by_label("Keep them (don't switch)").click();
     frames(&mut harness);
     assert_eq!(
